@@ -1,0 +1,154 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+  type ValidationError,
+} from 'class-validator';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const toBool = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  return value;
+};
+const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/**
+ * Every environment variable the service reads, with its default. Validated once at boot;
+ * `.env.example` documents the same list.
+ */
+export class EnvironmentVariables {
+  @IsIn(['development', 'production', 'test'], { message: 'must be one of development, production, test' })
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer 1-65535' })
+  @Min(1, { message: 'must be an integer 1-65535' })
+  @Max(65535, { message: 'must be an integer 1-65535' })
+  PORT = 8000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer 1-100' })
+  @Min(1, { message: 'must be an integer 1-100' })
+  @Max(100, { message: 'must be an integer 1-100' })
+  DB_POOL_SIZE = 10;
+
+  @Transform(toBool)
+  @IsBoolean({ message: 'must be true or false' })
+  DB_MIGRATIONS_RUN = true;
+
+  @IsString()
+  EMBEDDED_PG_DIR = '.data/pg';
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer 1-65535' })
+  @Min(1, { message: 'must be an integer 1-65535' })
+  @Max(65535, { message: 'must be an integer 1-65535' })
+  EMBEDDED_PG_PORT = 54329;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// URL' })
+  REDIS_URL?: string;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer 1-86400' })
+  @Min(1, { message: 'must be an integer 1-86400' })
+  @Max(86400, { message: 'must be an integer 1-86400' })
+  CACHE_TTL_S = 5;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer 10-5000' })
+  @Min(10, { message: 'must be an integer 10-5000' })
+  @Max(5000, { message: 'must be an integer 10-5000' })
+  CACHE_TIMEOUT_MS = 200;
+
+  @Transform(toBool)
+  @IsBoolean({ message: 'must be true or false' })
+  SIM_AUTOSTART = true;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer 0-60000' })
+  @Min(0, { message: 'must be an integer 0-60000' })
+  @Max(60000, { message: 'must be an integer 0-60000' })
+  SIM_TICK_MS = 500;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer 0-2147483647' })
+  @Min(0, { message: 'must be an integer 0-2147483647' })
+  @Max(2147483647, { message: 'must be an integer 0-2147483647' })
+  SIM_SEED = 42;
+
+  @IsString()
+  CORS_ORIGINS = 'http://localhost:3000,http://localhost:5173';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  API_KEY?: string;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer 1-1000000' })
+  @Min(1, { message: 'must be an integer 1-1000000' })
+  @Max(1000000, { message: 'must be an integer 1-1000000' })
+  THROTTLE_LIMIT = 1000;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer 1-3600' })
+  @Min(1, { message: 'must be an integer 1-3600' })
+  @Max(3600, { message: 'must be an integer 1-3600' })
+  THROTTLE_TTL_S = 60;
+
+  @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: LogLevel = 'info';
+}
+
+/** Thrown at boot when a variable has a value the service cannot use. */
+export class InvalidEnvironmentError extends Error {
+  readonly code = 'CONFIG.INVALID_ENVIRONMENT';
+}
+
+function describe(errors: ValidationError[], raw: Record<string, unknown>): string[] {
+  return errors.map((e) => {
+    const reasons = Object.values(e.constraints ?? {});
+    // Several constraints often share one message ("must be an integer 1-65535"): say it once.
+    const reason = [...new Set(reasons)].join('; ');
+    return `${e.property}=${String(raw[e.property])}: ${reason}`;
+  });
+}
+
+/** Validates raw variables (strings) into typed config, or throws naming every bad variable. */
+export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {
+  const known = Object.keys(new EnvironmentVariables());
+  const picked: Record<string, unknown> = {};
+  for (const key of [...known, 'DATABASE_URL', 'REDIS_URL', 'API_KEY']) {
+    if (raw[key] !== undefined) picked[key] = raw[key];
+  }
+  const config = plainToInstance(EnvironmentVariables, picked, { exposeDefaultValues: true });
+  const errors = validateSync(config, { skipMissingProperties: false, forbidUnknownValues: false });
+  if (errors.length > 0) {
+    throw new InvalidEnvironmentError(`Invalid environment: ${describe(errors, picked).join(', ')}`);
+  }
+  return config;
+}

