@@ -10,7 +10,7 @@ export const ENGINE_FORBIDDEN_IMPORTS = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**', 'migrations/**'] },
+  { ignores: ['dist/**', 'dist-bench/**', 'node_modules/**', 'coverage/**', '.data/**', 'migrations/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -1,4 +1,9 @@
 // Native ESM jest: NestJS 12 ships ESM only, and jest loads it through node's vm modules.
+// A few CommonJS dependencies require() packages that are now ESM-only (cookie,
+// content-disposition); jest on Node 20 cannot require ESM, so those files are compiled to
+// CommonJS on the fly.
+const REQUIRED_ESM = ['cookie', 'content-disposition'];
+
 const common = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   extensionsToTreatAsEsm: ['.ts'],
@@ -6,7 +11,12 @@ const common = {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.test.json' }],
+    [`/node_modules/(${REQUIRED_ESM.join('|')})/.+\\.js$`]: [
+      'ts-jest',
+      { useESM: false, tsconfig: { allowJs: true, module: 'commonjs', moduleResolution: 'node10', esModuleInterop: true, isolatedModules: true, ignoreDeprecations: '6.0' } },
+    ],
   },
+  transformIgnorePatterns: [`/node_modules/(?!(${REQUIRED_ESM.join('|')})/)`],
   testEnvironment: 'node',
 };
 

@@ -25,9 +25,9 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ ...env, DATABASE_URL: databaseUrl })] }),
-        TypeOrmModule.forRoot(
-          buildDataSourceOptions({ url: databaseUrl, poolSize: env.DB_POOL_SIZE, migrationsRun: env.DB_MIGRATIONS_RUN }),
-        ),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => buildDataSourceOptions({ url: databaseUrl, poolSize: env.DB_POOL_SIZE, migrationsRun: env.DB_MIGRATIONS_RUN }),
+        }),
         CacheModule,
         HealthModule,
         SimulationModule,

@@ -6,6 +6,18 @@ export interface ErrorBody {
   error: string;
   message: string | string[];
   requestId: string;
+  /** Readiness only: every indicator's state. */
+  details?: Record<string, unknown>;
+}
+
+interface HealthCheckFailure {
+  status: 'error';
+  error: Record<string, unknown>;
+  details: Record<string, unknown>;
+}
+
+function isHealthCheckFailure(value: unknown): value is HealthCheckFailure {
+  return typeof value === 'object' && value !== null && (value as HealthCheckFailure).status === 'error' && typeof (value as HealthCheckFailure).details === 'object';
 }
 
 const REASONS: Record<number, string> = {
@@ -31,7 +43,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const request = ctx.getRequest<FastifyRequest>();
     const reply = ctx.getResponse<FastifyReply>();
     const body = this.toBody(exception, String(request.id));
-    if (body.statusCode >= 500) {
+    if (body.statusCode === HttpStatus.INTERNAL_SERVER_ERROR) {
       this.logger.error(`${request.method} ${request.url} → ${body.statusCode}`, exception instanceof Error ? exception.stack : String(exception));
     }
     void reply.status(body.statusCode).header('x-request-id', body.requestId).send(body);
@@ -41,6 +53,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const statusCode = exception.getStatus();
       const response = exception.getResponse();
+      if (isHealthCheckFailure(response)) {
+        const down = Object.keys(response.error).join(', ');
+        return { statusCode, error: REASONS[statusCode] ?? 'Error', message: `not ready: ${down}`, requestId, details: response.details };
+      }
       const detail = typeof response === 'string' ? { message: response } : (response as { message?: string | string[]; error?: string });
       return {
         statusCode,
@@ -54,7 +70,26 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (typeof status === 'number' && status >= 400 && status < 500) {
       return { statusCode: status, error: REASONS[status] ?? 'Error', message: (exception as Error).message, requestId };
     }
+    const mapped = mapDatabaseError(exception);
+    if (mapped) return { ...mapped, error: REASONS[mapped.statusCode], requestId };
     const statusCode = HttpStatus.INTERNAL_SERVER_ERROR;
     return { statusCode, error: REASONS[statusCode], message: 'Internal server error', requestId };
   }
+}
+
+// Connection-level failures: the database is away, not the request wrong.
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|Client has encountered a connection error/;
+
+/** PostgreSQL failures a client can cause or cannot help, as HTTP statuses; undefined for real bugs. */
+function mapDatabaseError(exception: unknown): { statusCode: number; message: string } | undefined {
+  const error = exception as { code?: unknown; driverError?: { code?: unknown }; message?: unknown };
+  const code = String(error?.driverError?.code ?? error?.code ?? '');
+  const message = typeof error?.message === 'string' ? error.message : '';
+  if (UNAVAILABLE_CODES.has(code) || UNAVAILABLE_MESSAGE.test(message)) {
+    return { statusCode: HttpStatus.SERVICE_UNAVAILABLE, message: 'database unavailable, try again shortly' };
+  }
+  if (code === '23505') return { statusCode: HttpStatus.CONFLICT, message: 'already exists' };
+  if (code === '22P02' || code === '22003' || code === '22007') return { statusCode: HttpStatus.BAD_REQUEST, message: 'a value is out of range or malformed' };
+  return undefined;
 }

@@ -8,4 +8,4 @@ import { startEmbeddedPostgres } from './embedded-postgres.js';
 const env = readEnv();
 const url = env.DATABASE_URL ?? (await startEmbeddedPostgres(env.EMBEDDED_PG_DIR, env.EMBEDDED_PG_PORT)).url;
 
-export default new DataSource(buildDataSourceOptions({ url, poolSize: 2, migrationsRun: false }));
+export default new DataSource(await buildDataSourceOptions({ url, poolSize: 2, migrationsRun: false }));

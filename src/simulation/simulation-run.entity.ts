@@ -24,7 +24,7 @@ export class SimulationRun {
   @Column({ type: 'bigint' })
   seed: number;
 
-  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
+  @Column({ type: 'jsonb', default: () => "'{}'" })
   config: Record<string, unknown>;
 
   @Column({ name: 'tasks_processed', type: 'integer', default: 0 })

@@ -34,7 +34,7 @@ export class Task {
   @Column({ name: 'arrival_time', type: DOUBLE })
   arrivalTime: number;
 
-  @Column({ type: 'jsonb', default: () => "'[]'::jsonb" })
+  @Column({ type: 'jsonb', default: () => "'[]'" })
   dependencies: number[];
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

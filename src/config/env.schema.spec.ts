@@ -1,0 +1,50 @@
+import { EnvironmentVariables, InvalidEnvironmentError, validateEnv } from './env.schema.js';
+
+describe(validateEnv.name, () => {
+  it('gives every default when nothing is set', () => {
+    const sut = validateEnv({});
+    expect(sut).toBeInstanceOf(EnvironmentVariables);
+    expect(sut).toMatchObject({
+      PORT: 8000,
+      DB_POOL_SIZE: 10,
+      DB_MIGRATIONS_RUN: true,
+      CACHE_TTL_S: 5,
+      SIM_AUTOSTART: true,
+      SIM_TICK_MS: 500,
+      SIM_SEED: 42,
+      THROTTLE_LIMIT: 1000,
+      THROTTLE_TTL_S: 60,
+      LOG_LEVEL: 'info',
+    });
+    expect(sut.DATABASE_URL).toBeUndefined();
+    expect(sut.REDIS_URL).toBeUndefined();
+    expect(sut.API_KEY).toBeUndefined();
+  });
+
+  it('converts strings to numbers and booleans', () => {
+    const sut = validateEnv({ PORT: '9000', SIM_AUTOSTART: 'false', DB_MIGRATIONS_RUN: '0', SIM_TICK_MS: '0' });
+    expect(sut).toMatchObject({ PORT: 9000, SIM_AUTOSTART: false, DB_MIGRATIONS_RUN: false, SIM_TICK_MS: 0 });
+  });
+
+  it('treats an empty value as unset', () => {
+    expect(validateEnv({ DATABASE_URL: '', REDIS_URL: '', API_KEY: '' })).toMatchObject({ DATABASE_URL: undefined, REDIS_URL: undefined, API_KEY: undefined });
+  });
+
+  it('names the variable, its value and what it must be', () => {
+    expect(() => validateEnv({ PORT: 'abc' })).toThrow(new InvalidEnvironmentError('Invalid environment: PORT=abc: must be an integer 1-65535'));
+  });
+
+  it.each([
+    ['PORT', '0'],
+    ['PORT', '8000.5'],
+    ['DB_POOL_SIZE', '0'],
+    ['SIM_TICK_MS', '-1'],
+    ['SIM_AUTOSTART', 'maybe'],
+    ['LOG_LEVEL', 'loud'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['REDIS_URL', 'http://x'],
+    ['CACHE_TTL_S', '0'],
+  ])('rejects %s=%s', (name, value) => {
+    expect(() => validateEnv({ [name]: value })).toThrow(`${name}=${value}: must be`);
+  });
+});
