@@ -1,0 +1,116 @@
+import type { LearningSpec } from '../config.js';
+import { InvalidStateError } from '../errors.js';
+import { trainWithHoldout } from '../ml/forest/metrics.js';
+import { RegressionForest, type RegressionForestOptions } from '../ml/forest/regression-forest.js';
+import { nextSeed, type Rng } from '../random/rng-streams.js';
+import type { SavedModel } from '../engine-state.js';
+import { ModelSlot, type ModelInfo } from './model-slot.js';
+import type { TrainingRow } from './training-window.js';
+
+type PendingModel = SavedModel & { readonly effectiveAtTask: number; readonly model: RegressionForest };
+
+/** Facts an external trainer may report with its model. */
+export type ModelDetails = Partial<Pick<ModelInfo, 'r2' | 'mae' | 'samples' | 'importances'>>;
+
+/**
+ * Owns hybrid_ml's model: fits it inline, or queues externally fitted models until the task at
+ * which they take effect, and swaps them into the slot between tasks.
+ */
+export class ModelManager {
+  readonly slot = new ModelSlot();
+  private version = 0;
+  private json: unknown = null;
+  private pending: PendingModel[] = [];
+
+  constructor(
+    private readonly spec: LearningSpec,
+    private readonly rng: Rng,
+  ) {}
+
+  get modelVersion(): number {
+    return this.version;
+  }
+
+  /** Forest options for a fit, with a fresh seed drawn from the learner stream. */
+  forestOptions(): RegressionForestOptions & { seed: number } {
+    const { nTrees, maxDepth, minSamplesSplit, minSamplesLeaf, maxFeatures, bootstrap } = this.spec.forest;
+    return { nTrees, maxDepth, minSamplesSplit, minSamplesLeaf, bootstrap, maxFeatures: maxFeatures > 0 ? maxFeatures : undefined, seed: nextSeed(this.rng) };
+  }
+
+  /** Fits on `rows` now (holding out holdoutFraction for R² and MAE) and installs the model. */
+  fitNow(rows: readonly TrainingRow[], atTask: number): ModelInfo {
+    const X = rows.map((row) => row.features);
+    const y = rows.map((row) => row.label);
+    const options = this.forestOptions();
+    if (this.spec.holdoutFraction > 0 && rows.length >= 2) {
+      const result = trainWithHoldout(X, y, { ...options, holdoutFraction: this.spec.holdoutFraction });
+      return this.swap(result.model, atTask, { r2: result.r2, mae: result.mae, samples: result.samples, importances: result.importances });
+    }
+    const model = RegressionForest.fit(X, y, options);
+    return this.swap(model, atTask, { samples: rows.length, importances: model.featureImportances() });
+  }
+
+  /**
+   * Installs a model given as RegressionForest JSON, effective from task `effectiveAtTask`
+   * (now when omitted or already reached).
+   * @throws InvalidModelError (ML.INVALID_MODEL) when the JSON is not a forest.
+   */
+  install(json: unknown, tasksProcessed: number, effectiveAtTask = tasksProcessed, details: ModelDetails = {}): ModelInfo {
+    const model = RegressionForest.load(json);
+    if (effectiveAtTask <= tasksProcessed) return this.swap(model, tasksProcessed, details, json);
+    const info = this.info(++this.version, effectiveAtTask, details, model);
+    this.pending.push({ json, info, effectiveAtTask, model });
+    this.pending.sort((a, b) => a.effectiveAtTask - b.effectiveAtTask);
+    return info;
+  }
+
+  /** Swaps in every queued model due by task `index`; called before each step. */
+  applyDue(index: number): void {
+    while (this.pending.length > 0 && this.pending[0].effectiveAtTask <= index) {
+      const next = this.pending.shift() as PendingModel;
+      this.slot.current = next.model;
+      this.slot.info = next.info;
+      this.json = next.json;
+    }
+  }
+
+  toJSON(): { modelVersion: number; model: SavedModel | null; pendingModels: (SavedModel & { effectiveAtTask: number })[] } {
+    return {
+      modelVersion: this.version,
+      model: this.slot.info === null ? null : { json: this.json ?? this.slot.current?.toJSON(), info: this.slot.info },
+      pendingModels: this.pending.map(({ json, info, effectiveAtTask }) => ({ json, info, effectiveAtTask })),
+    };
+  }
+
+  restore(state: { modelVersion: number; model: SavedModel | null; pendingModels: (SavedModel & { effectiveAtTask: number })[] }): void {
+    if (!Number.isInteger(state.modelVersion)) throw new InvalidStateError('model version is missing');
+    this.version = state.modelVersion;
+    if (state.model !== null) {
+      this.slot.current = RegressionForest.load(state.model.json);
+      this.slot.info = state.model.info;
+      this.json = state.model.json;
+    }
+    this.pending = state.pendingModels.map((p) => ({ ...p, model: RegressionForest.load(p.json) }));
+  }
+
+  // Inline fits pass no JSON: it is encoded only if a snapshot asks for it.
+  private swap(model: RegressionForest, atTask: number, details: ModelDetails, json: unknown = null): ModelInfo {
+    const info = this.info(++this.version, atTask, details, model);
+    // One assignment each, between tasks: hybrid_ml sees either the old model or the new one.
+    this.slot.current = model;
+    this.slot.info = info;
+    this.json = json;
+    return info;
+  }
+
+  private info(version: number, effectiveAtTask: number, details: ModelDetails, model: RegressionForest): ModelInfo {
+    return {
+      version,
+      effectiveAtTask,
+      r2: details.r2 ?? null,
+      mae: details.mae ?? null,
+      samples: details.samples ?? model.nSamples,
+      importances: details.importances ?? model.featureImportances(),
+    };
+  }
+}

@@ -1,0 +1,85 @@
+import type { MachineSpec } from '../config.js';
+import { gpuSpeedup, transferTime } from '../machine/oracle.js';
+import type { Task } from '../workload/task.js';
+import { expectStrategyState } from './simple-state.js';
+import type { Decision, Strategy, StrategyContext, StrategyDefinition, StrategyEnv } from './strategy.js';
+
+const NAME = 'eft';
+
+/** The grid 0, step, 2·step … 1; exact multiples when 1/step is an integer. */
+export function fractionGrid(step: number): Float64Array {
+  const k = Math.round(1 / step);
+  if (Math.abs(k * step - 1) < 1e-9) return Float64Array.from({ length: k + 1 }, (_, i) => i / k);
+  const n = Math.ceil(1 / step);
+  return Float64Array.from({ length: n + 1 }, (_, i) => Math.min(1, i * step));
+}
+
+/**
+ * Earliest finish time (the online form of HEFT): tries every GPU × every f of the grid against
+ * the current queues and keeps the earliest finish, ties going to less energy, then to the
+ * smaller f and lower GPU (the scan order). The arithmetic mirrors Machine.evaluate exactly.
+ */
+class EftStrategy implements Strategy {
+  readonly name = NAME;
+
+  constructor(
+    private readonly spec: MachineSpec,
+    private readonly grid: Float64Array,
+  ) {}
+
+  decide(task: Task, ctx: StrategyContext): Decision {
+    const { machine } = ctx;
+    const ready = machine.readyTime(task);
+    const t = task.durationEstimate;
+    const s = gpuSpeedup(task, this.spec);
+    const c = transferTime(task, this.spec);
+    const cpuStart = ready > machine.cpuFree ? ready : machine.cpuFree;
+    const { cpuPowerW, gpuPowerW } = this.spec;
+    // f = 0 runs on the CPU alone, whatever the GPU.
+    let bestFinish = cpuStart + t;
+    let bestEnergy = cpuPowerW * t;
+    let bestF = 0;
+    let bestGpu = machine.earliestGpu();
+    const grid = this.grid;
+    for (let i = 1; i < grid.length; i++) {
+      const f = grid[i];
+      const cpuPart = (1 - f) * t;
+      const gpuPart = (f * t) / s + c;
+      const cpuEnd = cpuStart + cpuPart;
+      const energy = cpuPowerW * cpuPart + gpuPowerW * gpuPart;
+      for (let g = 0; g < machine.gpuFree.length; g++) {
+        const free = machine.gpuFree[g];
+        const gpuEnd = (ready > free ? ready : free) + gpuPart;
+        const finish = cpuPart > 0 && cpuEnd > gpuEnd ? cpuEnd : gpuEnd;
+        if (finish < bestFinish || (finish === bestFinish && energy < bestEnergy)) {
+          bestFinish = finish;
+          bestEnergy = energy;
+          bestF = f;
+          bestGpu = g;
+        }
+      }
+    }
+    return { f: bestF, gpu: bestGpu };
+  }
+
+  preview(task: Task, ctx: StrategyContext): Decision {
+    return this.decide(task, ctx);
+  }
+
+  toJSON(): unknown {
+    return { name: NAME };
+  }
+}
+
+function create(env: StrategyEnv): Strategy {
+  return new EftStrategy(env.config.machine, fractionGrid(env.config.eft.fractionStep));
+}
+
+export const EFT_STRATEGY: StrategyDefinition = {
+  name: NAME,
+  create,
+  restore: (state, env) => {
+    expectStrategyState(state, NAME);
+    return create(env);
+  },
+};
