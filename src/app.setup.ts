@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { BadRequestException, RequestMethod, ValidationPipe, type LogLevel as NestLogLevel } from '@nestjs/common';
+import { RequestMethod, type LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { ValidationError } from 'class-validator';
 import { AppModule, type AppOptions } from './app.module.js';
+import { createValidationPipe } from './app.validation.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import type { LogLevel } from './config/env.schema.js';
 
@@ -24,14 +24,6 @@ const NEST_LEVELS: Record<LogLevel, NestLogLevel[] | false> = {
   debug: ['fatal', 'error', 'warn', 'log', 'debug'],
   trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
 };
-
-function flatten(errors: ValidationError[], prefix = ''): string[] {
-  return errors.flatMap((e) => {
-    const path = prefix ? `${prefix}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((m) => (m.startsWith(e.property) ? `${path}${m.slice(e.property.length)}` : `${path}: ${m}`));
-    return [...own, ...flatten(e.children ?? [], path)];
-  });
-}
 
 /** Creates the app with everything main.ts and the tests share: adapter, pipes, filter, docs. */
 export async function createApp(options: AppOptions): Promise<NestFastifyApplication> {
@@ -53,14 +45,7 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
   fastify.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, (_req, body, done) => done(null, body));
 
   app.setGlobalPrefix('api', { exclude: UNPREFIXED });
-  app.useGlobalPipes(
-    new ValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      transform: true,
-      exceptionFactory: (errors) => new BadRequestException(flatten(errors)),
-    }),
-  );
+  app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
   const origins = options.env.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
   app.enableCors({ origin: origins.includes('*') ? true : origins });

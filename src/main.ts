@@ -12,7 +12,10 @@ async function bootstrap(): Promise<void> {
     logger.log(`DATABASE_URL unset: starting embedded PostgreSQL in ${env.EMBEDDED_PG_DIR} on port ${env.EMBEDDED_PG_PORT}`);
     embedded = await startEmbeddedPostgres(env.EMBEDDED_PG_DIR, env.EMBEDDED_PG_PORT);
   }
-  const app = await createApp({ env, databaseUrl: env.DATABASE_URL ?? embedded!.url });
+  const app = await createApp({ env, databaseUrl: env.DATABASE_URL ?? embedded!.url }).catch(async (e: unknown) => {
+    await embedded?.stop();
+    throw e;
+  });
 
   // Shutdown order: readiness drops (destroy hooks), buffers flush, the server drains, the pool
   // closes, and only then the embedded cluster stops; exit code 0 for an orderly stop.

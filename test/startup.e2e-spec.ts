@@ -36,7 +36,7 @@ describe('start-up and shutdown of the built service', () => {
 
   it('boots on the embedded PostgreSQL default when DATABASE_URL is unset, and answers /ready', async () => {
     const port = await freePort();
-    const app = spawnApp({ PORT: String(port), EMBEDDED_PG_DIR: '.data/pg-e2e', EMBEDDED_PG_PORT: String(await freePort()) });
+    const app = spawnApp({ PORT: String(port), EMBEDDED_PG_DIR: '.data/pg-e2e', EMBEDDED_PG_PORT: '15434' });
     try {
       await waitFor200(`http://127.0.0.1:${port}/ready`, app, 60_000);
       const body = (await (await fetch(`http://127.0.0.1:${port}/ready`)).json()) as { details: Record<string, { status: string }> };

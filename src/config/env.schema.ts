@@ -65,7 +65,7 @@ export class EnvironmentVariables {
   @IsInt({ message: 'must be an integer 1-65535' })
   @Min(1, { message: 'must be an integer 1-65535' })
   @Max(65535, { message: 'must be an integer 1-65535' })
-  EMBEDDED_PG_PORT = 54329;
+  EMBEDDED_PG_PORT = 15432;
 
   @Transform(emptyToUndefined)
   @IsOptional()
@@ -99,6 +99,48 @@ export class EnvironmentVariables {
   @Min(0, { message: 'must be an integer 0-2147483647' })
   @Max(2147483647, { message: 'must be an integer 0-2147483647' })
   SIM_SEED = 42;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer 1-100000' })
+  @Min(1, { message: 'must be an integer 1-100000' })
+  @Max(100000, { message: 'must be an integer 1-100000' })
+  SIM_FLUSH_TASKS = 500;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer 10-60000' })
+  @Min(10, { message: 'must be an integer 10-60000' })
+  @Max(60000, { message: 'must be an integer 10-60000' })
+  SIM_FLUSH_MS = 1000;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer 1-100000' })
+  @Min(1, { message: 'must be an integer 1-100000' })
+  @Max(100000, { message: 'must be an integer 1-100000' })
+  SIM_WINDOW_TASKS = 100;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer 1-1000000' })
+  @Min(1, { message: 'must be an integer 1-1000000' })
+  @Max(1000000, { message: 'must be an integer 1-1000000' })
+  SIM_CHECKPOINT_TASKS = 1000;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer 1-100000' })
+  @Min(1, { message: 'must be an integer 1-100000' })
+  @Max(100000, { message: 'must be an integer 1-100000' })
+  SIM_RETRAIN_INTERVAL = 50;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer 1-100000' })
+  @Min(1, { message: 'must be an integer 1-100000' })
+  @Max(100000, { message: 'must be an integer 1-100000' })
+  SIM_BATCH_RETRAIN_INTERVAL = 1000;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer 0-100000' })
+  @Min(0, { message: 'must be an integer 0-100000' })
+  @Max(100000, { message: 'must be an integer 0-100000' })
+  SIM_RETRAIN_LAG = 10;
 
   @IsString()
   CORS_ORIGINS = 'http://localhost:3000,http://localhost:5173';
@@ -147,8 +189,26 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
   }
   const config = plainToInstance(EnvironmentVariables, picked, { exposeDefaultValues: true });
   const errors = validateSync(config, { skipMissingProperties: false, forbidUnknownValues: false });
-  if (errors.length > 0) {
-    throw new InvalidEnvironmentError(`Invalid environment: ${describe(errors, picked).join(', ')}`);
+  const problems = [...describe(errors, picked), ...crossChecks(config)];
+  if (problems.length > 0) {
+    throw new InvalidEnvironmentError(`Invalid environment: ${problems.join(', ')}`);
   }
   return config;
+}
+
+// Checkpoints must fall on window and retrain boundaries, and a model must take effect before the
+// next retrain is due, so that a run resumed from a checkpoint replays exactly.
+function crossChecks(c: EnvironmentVariables): string[] {
+  const problems: string[] = [];
+  if (!Number.isInteger(c.SIM_CHECKPOINT_TASKS)) return problems;
+  for (const name of ['SIM_WINDOW_TASKS', 'SIM_RETRAIN_INTERVAL', 'SIM_BATCH_RETRAIN_INTERVAL'] as const) {
+    if (Number.isInteger(c[name]) && c.SIM_CHECKPOINT_TASKS % c[name] !== 0) {
+      problems.push(`SIM_CHECKPOINT_TASKS=${c.SIM_CHECKPOINT_TASKS}: must be a multiple of ${name} (${c[name]})`);
+    }
+  }
+  const interval = Math.min(c.SIM_RETRAIN_INTERVAL, c.SIM_BATCH_RETRAIN_INTERVAL);
+  if (Number.isInteger(c.SIM_RETRAIN_LAG) && c.SIM_RETRAIN_LAG >= interval) {
+    problems.push(`SIM_RETRAIN_LAG=${c.SIM_RETRAIN_LAG}: must be smaller than the retrain intervals (${interval})`);
+  }
+  return problems;
 }

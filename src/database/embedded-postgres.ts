@@ -38,11 +38,13 @@ export async function startEmbeddedPostgres(
   log: (line: string) => void = () => undefined,
 ): Promise<EmbeddedDatabase> {
   const databaseDir = path.resolve(dir);
-  const url = urlFor(port, DATABASE);
-  if (await canConnect(urlFor(port, 'postgres'))) {
-    await ensureDatabase(port);
-    return { url, stop: async () => undefined };
+  // A cluster left running on this folder (its parent was killed) is reused, on whatever port it has.
+  const runningPort = portOfRunningCluster(databaseDir) ?? port;
+  if (await canConnect(urlFor(runningPort, 'postgres'))) {
+    await ensureDatabase(runningPort);
+    return { url: urlFor(runningPort, DATABASE), stop: async () => undefined };
   }
+  const url = urlFor(port, DATABASE);
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir,
@@ -65,6 +67,21 @@ export async function startEmbeddedPostgres(
   });
   await ensureDatabase(port);
   return { url, stop: () => server.stop() };
+}
+
+// postmaster.pid: line 1 the pid, line 4 the port.
+function portOfRunningCluster(databaseDir: string): number | undefined {
+  const file = path.join(databaseDir, 'postmaster.pid');
+  if (!existsSync(file)) return undefined;
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return undefined;
+  }
+  return Number.isInteger(port) && port > 0 ? port : undefined;
 }
 
 async function ensureDatabase(port: number): Promise<void> {

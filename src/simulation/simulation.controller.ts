@@ -1,21 +1,83 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req, UseFilters } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 import { PageQuery } from '../common/page.js';
 import { INT_ID } from '../common/parse-id.pipe.js';
+import { ContinuousRunService, type ContinuousStatus } from './continuous-run.service.js';
+import { CreateRunDto, CreatedRunResponse, CsvRunQuery } from './dto/create-run.dto.js';
+import { RunResponse } from './dto/run.response.js';
+import { EngineErrorFilter } from './engine-error.filter.js';
+import { RunRequestsService } from './run-requests.service.js';
 import { SimulationService } from './simulation.service.js';
 
 @ApiTags('simulation')
 @Controller('simulation')
+@UseFilters(EngineErrorFilter)
 export class SimulationController {
-  constructor(private readonly simulation: SimulationService) {}
+  constructor(
+    private readonly simulation: SimulationService,
+    private readonly continuous: ContinuousRunService,
+    private readonly requests: RunRequestsService,
+  ) {}
+
+  @Get('status')
+  @ApiOperation({ summary: 'The continuous run: running, paused, tasks processed' })
+  status(): ContinuousStatus {
+    return this.continuous.status();
+  }
+
+  @Post('start')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Start a new continuous run (no-op while one exists)' })
+  start() {
+    return this.continuous.start();
+  }
+
+  @Post('stop')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'End the continuous run' })
+  stop() {
+    return this.continuous.stop();
+  }
+
+  @Post('pause')
+  @HttpCode(200)
+  pause() {
+    return this.continuous.pause();
+  }
+
+  @Post('resume')
+  @HttpCode(200)
+  resume() {
+    return this.continuous.resume();
+  }
+
+  @Post('runs')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Start a batch experiment (JSON) or a trace replay (JSON, or a text/csv body with ?name=&seed=); runs in the background' })
+  @ApiConsumes('application/json', 'text/csv')
+  @ApiBody({ type: CreateRunDto })
+  @ApiAcceptedResponse({ type: CreatedRunResponse })
+  createRun(@Req() request: FastifyRequest, @Query() query: CsvRunQuery): Promise<CreatedRunResponse> {
+    return this.requests.create(request.headers['content-type'], request.body, query);
+  }
 
   @Get('runs')
+  @ApiOkResponse({ description: 'Runs, newest first' })
   listRuns(@Query() query: PageQuery) {
     return this.simulation.listRuns(query.limit, query.cursor);
   }
 
   @Get('runs/:id')
+  @ApiOkResponse({ type: RunResponse })
   getRun(@Param('id', INT_ID) id: number) {
     return this.simulation.getRun(id);
+  }
+
+  @Delete('runs/:id')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'The run and all of its rows are gone' })
+  async deleteRun(@Param('id', INT_ID) id: number): Promise<void> {
+    await this.requests.delete(id);
   }
 }

@@ -94,6 +94,11 @@ export class SimulationEngine {
     return this.tasksProcessed;
   }
 
+  /** Arrival time of the latest generated task: the simulated "now" of a generated run. */
+  get currentTime(): number {
+    return this.lastArrival;
+  }
+
   /** The enabled strategies, in config order. */
   get strategyNames(): string[] {
     return this.lanes.map((lane) => lane.name);

@@ -1,0 +1,188 @@
+import { ConflictException, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { EnvironmentVariables } from '../config/env.schema.js';
+import { durationEstimate, type PlacementResult, type Task } from './engine/index.js';
+import type { RunExecution } from './runs/run-execution.js';
+import { RunFactory } from './runs/run-factory.js';
+import { RunStoreRepository } from './runs/run-store.repository.js';
+import { SimulationEvents } from './simulation-events.js';
+
+// With SIM_TICK_MS=0 the run goes as fast as it can, this many tasks between yields.
+const FAST_CHUNK = 200;
+
+export interface ContinuousStatus {
+  runId: number | null;
+  isRunning: boolean;
+  isPaused: boolean;
+  tasksProcessed: number;
+  tickMs: number;
+  /** Set while writes to PostgreSQL fail; the run retries with backoff. */
+  stalled: string | null;
+}
+
+export interface PlacementInput {
+  size: number;
+  computeIntensity: number;
+  memoryRequired: number;
+  durationEstimate?: number;
+}
+
+/**
+ * The open-ended run the dashboard watches: one task per SIM_TICK_MS, started with the service
+ * (SIM_AUTOSTART) or by start; one exists at a time; stop ends it and start begins a new one.
+ */
+@Injectable()
+export class ContinuousRunService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(ContinuousRunService.name);
+  private readonly tickMs: number;
+  private readonly seed: number;
+  private readonly autostart: boolean;
+  private exec: RunExecution | null = null;
+  private paused = false;
+  private loop: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private wake: (() => void) | null = null;
+
+  constructor(
+    config: ConfigService<EnvironmentVariables, true>,
+    private readonly store: RunStoreRepository,
+    private readonly factory: RunFactory,
+    private readonly events: SimulationEvents,
+  ) {
+    this.tickMs = config.get('SIM_TICK_MS', { infer: true });
+    this.seed = config.get('SIM_SEED', { infer: true });
+    this.autostart = config.get('SIM_AUTOSTART', { infer: true });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const unfinished = (await this.store.findUnfinished()).filter((r) => r.kind === 'continuous');
+    // Only the newest continuous run carries on; an older one left behind is closed.
+    for (const stale of unfinished.slice(0, -1)) await this.store.setStatus(stale.id, 'stopped', { finished: true });
+    const last = unfinished.at(-1);
+    if (last) {
+      await this.open(last.id, last.status === 'paused');
+      this.logger.log(`continuous run ${last.id} resumed at task ${this.exec?.processed}`);
+    } else if (this.autostart) {
+      await this.start();
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    // Write what is buffered once; a database that is away must not hold the shutdown up.
+    this.exec?.cancel();
+    await this.halt();
+  }
+
+  status(): ContinuousStatus {
+    return {
+      runId: this.exec?.runId ?? null,
+      isRunning: this.exec !== null && !this.paused,
+      isPaused: this.exec !== null && this.paused,
+      tasksProcessed: this.exec?.processed ?? 0,
+      tickMs: this.tickMs,
+      stalled: this.exec?.stalled ?? null,
+    };
+  }
+
+  /** The engine of the continuous run, when there is one. */
+  get runId(): number | null {
+    return this.exec?.runId ?? null;
+  }
+
+  /** Starts a new continuous run; a no-op while one exists (resume a paused one with resume). */
+  async start(): Promise<ContinuousStatus> {
+    if (this.exec) return this.status();
+    const config = this.factory.engineConfig('continuous', { seed: this.seed });
+    const id = await this.store.createRun({ name: `continuous (seed ${this.seed})`, kind: 'continuous', status: 'running', seed: this.seed, config: { engine: config }, tasksTotal: null });
+    await this.store.setStatus(id, 'running', { started: true });
+    await this.open(id, false);
+    return this.status();
+  }
+
+  /** Ends the continuous run: its buffers are written and it is marked stopped with its summary. */
+  async stop(): Promise<ContinuousStatus> {
+    const exec = this.exec;
+    if (!exec) return this.status();
+    await this.halt();
+    this.exec = null;
+    this.paused = false;
+    await this.store.setStatus(exec.runId, 'stopped', { summary: exec.engine.summary(), finished: true });
+    return this.status();
+  }
+
+  async pause(): Promise<ContinuousStatus> {
+    if (!this.exec || this.paused) return this.status();
+    await this.halt();
+    this.paused = true;
+    await this.store.setStatus(this.exec.runId, 'paused');
+    return this.status();
+  }
+
+  async resume(): Promise<ContinuousStatus> {
+    if (!this.exec || !this.paused) return this.status();
+    this.paused = false;
+    await this.store.setStatus(this.exec.runId, 'running');
+    this.run();
+    return this.status();
+  }
+
+  /** Every strategy's decision for a task on the continuous run's machines now; changes nothing. */
+  placement(input: PlacementInput): PlacementResult {
+    if (!this.exec) throw new ConflictException('no continuous run: start one first');
+    const { engine } = this.exec;
+    const task: Task = {
+      id: -1,
+      size: input.size,
+      computeIntensity: input.computeIntensity,
+      memoryRequired: input.memoryRequired,
+      durationEstimate: input.durationEstimate ?? durationEstimate(input.size, input.computeIntensity, engine.config.workload),
+      arrivalTime: engine.currentTime,
+      dependencies: [],
+    };
+    return engine.placement(task);
+  }
+
+  private async open(runId: number, paused: boolean): Promise<void> {
+    this.exec = await this.factory.open(runId, {
+      onStep: (step, engine) => this.events.tasks.next({ runId, step, engine }),
+      onRetrain: (info) => this.events.retrains.next({ runId, info }),
+    });
+    this.paused = paused;
+    if (!paused) this.run();
+  }
+
+  private run(): void {
+    const exec = this.exec;
+    if (!exec || this.loop) return;
+    let halted = false;
+    this.loop = (async () => {
+      while (!halted && this.exec === exec && !this.paused) {
+        await exec.advance(this.tickMs === 0 ? FAST_CHUNK : 1);
+        await exec.flushIfDue();
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+          this.timer = this.tickMs === 0 ? null : setTimeout(resolve, this.tickMs);
+          if (this.tickMs === 0) setImmediate(resolve);
+        });
+      }
+      await exec.drain();
+    })()
+      .catch((e: Error) => this.logger.error(`continuous run ${exec.runId}: ${e.message}`, e.stack))
+      .finally(() => {
+        this.loop = null;
+      });
+    this.stopLoop = () => {
+      halted = true;
+    };
+  }
+
+  private stopLoop: () => void = () => undefined;
+
+  /** Stops the loop after the current task and writes what is buffered. */
+  private async halt(): Promise<void> {
+    this.stopLoop();
+    if (this.timer) clearTimeout(this.timer);
+    this.wake?.();
+    await this.loop;
+  }
+}

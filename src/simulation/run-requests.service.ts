@@ -1,0 +1,45 @@
+import { BadRequestException, Injectable, UnsupportedMediaTypeException } from '@nestjs/common';
+import { createValidationPipe } from '../app.validation.js';
+import { ContinuousRunService } from './continuous-run.service.js';
+import { CreateRunDto, type CreatedRunResponse, type CsvRunQuery } from './dto/create-run.dto.js';
+import { parseTraceCsv, parseTraceRecords } from './engine/index.js';
+import { RunsService } from './runs/runs.service.js';
+
+const DEFAULT_SEED = 42;
+
+/** Turns POST /api/simulation/runs bodies (JSON or CSV) into runs; validation errors are 400s. */
+@Injectable()
+export class RunRequestsService {
+  private readonly pipe = createValidationPipe();
+
+  constructor(
+    private readonly runs: RunsService,
+    private readonly continuous: ContinuousRunService,
+  ) {}
+
+  async create(contentType: string | undefined, body: unknown, query: CsvRunQuery): Promise<CreatedRunResponse> {
+    const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
+    if (type === 'text/csv' || type === 'text/plain') {
+      if (typeof body !== 'string' || body.trim() === '') throw new BadRequestException(['body must be a CSV trace with a header row']);
+      // The engine validates every row and throws its row-level errors (400) before anything is stored.
+      const trace = parseTraceCsv(body);
+      return this.runs.createTrace(query.name, trace, { seed: query.seed ?? DEFAULT_SEED });
+    }
+    if (type !== 'application/json') throw new UnsupportedMediaTypeException('send application/json or text/csv');
+    if (query.name !== undefined || query.seed !== undefined) throw new BadRequestException(['name and seed go in the JSON body']);
+    const dto = (await this.pipe.transform(body, { type: 'body', metatype: CreateRunDto })) as CreateRunDto;
+    const options = { seed: dto.seed ?? DEFAULT_SEED, gpus: dto.gpus, strategies: dto.strategies, arrivalRate: dto.arrivalRate };
+    if (dto.kind === 'batch') {
+      if (dto.trace !== undefined) throw new BadRequestException(['trace: only for kind "trace"']);
+      return this.runs.createBatch(dto.name, dto.tasks as number, options);
+    }
+    if (dto.tasks !== undefined || dto.arrivalRate !== undefined) throw new BadRequestException(['tasks and arrivalRate: only for kind "batch"']);
+    return this.runs.createTrace(dto.name, parseTraceRecords(dto.trace as unknown[]), options);
+  }
+
+  async delete(id: number): Promise<void> {
+    // The continuous run is stopped before its rows go.
+    if (this.continuous.runId === id) await this.continuous.stop();
+    await this.runs.delete(id);
+  }
+}

@@ -1,0 +1,203 @@
+import { Logger } from '@nestjs/common';
+import type { RunCacheService } from '../../cache/run-cache.service.js';
+import { FEATURE_NAMES, type ModelInfo, type SimulationEngine, type StepResult, type Task } from '../engine/index.js';
+import type { FitOutcome } from '../training/forest-fit.worker.js';
+import type { ModelTrainer } from '../training/model-trainer.service.js';
+import { RunBatch } from './run-batch.js';
+import type { RunStoreRepository } from './run-store.repository.js';
+import { WindowAccumulator } from './window-accumulator.js';
+
+/** How a run persists and learns. */
+export interface RunSettings {
+  /** Flush when this many tasks are buffered… */
+  flushTasks: number;
+  /** …or when the oldest buffered task is this old (ms). */
+  flushMs: number;
+  /** Tasks per metrics window. */
+  windowSize: number;
+  /** Save the engine state every this many tasks (a multiple of windowSize and of the retrain interval). */
+  checkpointEvery: number;
+  /** A model fitted after task p takes effect before task p + retrainLag (the run waits there for it). */
+  retrainLag: number;
+  holdoutFraction: number;
+}
+
+/** The checkpoint saved with a run: the engine as of taskIndex, and a retrain due right there. */
+export interface RunCheckpoint {
+  taskIndex: number;
+  engine: unknown;
+  pendingRetrainAt: number | null;
+}
+
+export interface RunListener {
+  onStep?(step: StepResult, engine: SimulationEngine): void;
+  onRetrain?(info: ModelInfo, runId: number): void;
+}
+
+export interface RunDeps {
+  writer: RunStoreRepository;
+  trainer: ModelTrainer;
+  cache: RunCacheService;
+  listener?: RunListener;
+}
+
+interface Training {
+  trainedAt: number;
+  effectiveAt: number;
+  result: Promise<FitOutcome>;
+}
+
+const MAX_BACKOFF_MS = 5000;
+
+/**
+ * Drives one run: steps its engine, buffers the rows, flushes them (one transaction per flush,
+ * at most one flush in flight while the next batch is computed), writes metric windows and
+ * checkpoints, and retrains hybrid_ml at fixed task indices so a run is reproducible from its seed.
+ */
+export class RunExecution {
+  private readonly logger = new Logger(RunExecution.name);
+  private batch: RunBatch;
+  private readonly windows: WindowAccumulator;
+  private inflight: Promise<void> = Promise.resolve();
+  private lastFlushAt = Date.now();
+  private training: Training | null = null;
+  private lastRetrainAt: number | null = null;
+  private cancelled = false;
+  /** Set while flushes fail (the database is away); cleared by the next success. */
+  stalled: string | null = null;
+
+  constructor(
+    readonly runId: number,
+    readonly engine: SimulationEngine,
+    private readonly tasks: readonly Task[] | null,
+    readonly total: number | null,
+    private readonly settings: RunSettings,
+    private readonly deps: RunDeps,
+    resume: { pendingRetrainAt: number | null } = { pendingRetrainAt: null },
+  ) {
+    this.windows = new WindowAccumulator(settings.windowSize);
+    this.batch = new RunBatch(tasks === null);
+    if (resume.pendingRetrainAt !== null) this.startTraining(resume.pendingRetrainAt);
+  }
+
+  get processed(): number {
+    return this.engine.processed;
+  }
+
+  get done(): boolean {
+    return this.total !== null && this.processed >= this.total;
+  }
+
+  /** Steps up to `maxTasks` tasks (fewer at the end of the run); flushes as they come due. */
+  async advance(maxTasks: number): Promise<number> {
+    let stepped = 0;
+    while (stepped < maxTasks && !this.done && !this.cancelled) {
+      const index = this.processed;
+      if (this.training && index >= this.training.effectiveAt) await this.installTraining();
+      const task = this.tasks ? this.tasks[index] : this.engine.nextTask();
+      const step = this.engine.step(task);
+      stepped++;
+      this.batch.add(step);
+      this.batch.windows.push(...this.windows.add(step));
+      this.deps.listener?.onStep?.(step, this.engine);
+      const processed = index + 1;
+      if (processed % this.settings.checkpointEvery === 0) {
+        // The snapshot is taken before a retrain draws its seed, so a resume replays the same draw.
+        const pendingRetrainAt = step.retrainDue ? processed : null;
+        await this.flush({ taskIndex: processed, engine: this.engine.snapshot(), pendingRetrainAt });
+      } else if (step.retrainDue || this.batch.size >= this.settings.flushTasks || Date.now() - this.lastFlushAt >= this.settings.flushMs) {
+        // A retrain reads its rows from PostgreSQL: they are flushed first.
+        await this.flush();
+      }
+      if (step.retrainDue) this.startTraining(processed);
+    }
+    return stepped;
+  }
+
+  /** Writes what is buffered (time-based flushes of a slow run call this too). */
+  async flushIfDue(): Promise<void> {
+    if (this.batch.size > 0 && Date.now() - this.lastFlushAt >= this.settings.flushMs) await this.flush();
+  }
+
+  /** Flushes everything (closing a partial window when the run is over) and waits for it. */
+  async drain(): Promise<void> {
+    if (this.done) this.batch.windows.push(...this.windows.closePartial(this.lastTaskId()));
+    if (this.batch.size > 0 || this.batch.windows.length > 0) await this.flush();
+    await this.inflight;
+  }
+
+  /** Stops stepping and stops retrying writes (for stop and shutdown). */
+  cancel(): void {
+    this.cancelled = true;
+  }
+
+  private lastTaskId(): number {
+    const index = this.processed - 1;
+    return this.tasks ? this.tasks[index].id : index;
+  }
+
+  private async flush(checkpoint?: RunCheckpoint): Promise<void> {
+    // At most one flush in flight: the previous one must have committed before the next is sent.
+    await this.inflight;
+    const batch = this.batch;
+    this.batch = new RunBatch(this.tasks === null);
+    this.lastFlushAt = Date.now();
+    const progress = {
+      tasksProcessed: this.processed,
+      checkpoint,
+      lastRetrainAt: this.lastRetrainAt,
+      modelInfo: (this.engine.modelInfo() as unknown as Record<string, unknown>) ?? null,
+    };
+    this.inflight = this.writeWithRetry(batch, progress);
+  }
+
+  private async writeWithRetry(batch: RunBatch, progress: Parameters<RunStoreRepository['flush']>[2]): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.deps.writer.flush(this.runId, batch, progress);
+        if (this.stalled) this.logger.log(`run ${this.runId}: writes resumed`);
+        this.stalled = null;
+        await this.deps.cache.invalidateRun(this.runId);
+        return;
+      } catch (e) {
+        if (this.cancelled) throw e;
+        const message = (e as Error).message;
+        if (this.stalled === null) this.logger.warn(`run ${this.runId}: flush failed (${message}); retrying with backoff`);
+        this.stalled = message;
+        await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, MAX_BACKOFF_MS)));
+      }
+    }
+  }
+
+  private startTraining(trainedAt: number): void {
+    const options = this.engine.nextForestOptions();
+    const lastTaskId = this.tasks ? this.tasks[trainedAt - 1].id : trainedAt - 1;
+    const window = this.engine.config.learning.trainingWindow;
+    const result = this.inflight
+      .then(() => this.deps.writer.trainingRowsUpTo(this.runId, lastTaskId, window))
+      .then((rows) => this.deps.trainer.fit({ rows, options, holdoutFraction: this.settings.holdoutFraction }));
+    // Awaited where the model takes effect; until then a failure must not count as unhandled.
+    result.catch(() => undefined);
+    this.training = { trainedAt, effectiveAt: trainedAt + this.settings.retrainLag, result };
+  }
+
+  private async installTraining(): Promise<void> {
+    const training = this.training as Training;
+    const fit = await training.result;
+    this.training = null;
+    const info = this.engine.installModel(fit.model, undefined, { r2: fit.r2, mae: fit.mae, samples: fit.samples, importances: fit.importances });
+    this.lastRetrainAt = training.trainedAt;
+    await this.deps.writer.insertModelVersion({
+      runId: this.runId,
+      version: info.version,
+      trainedAtTask: training.trainedAt,
+      samples: fit.samples,
+      r2: fit.r2,
+      mae: fit.mae,
+      featureImportances: Object.fromEntries(FEATURE_NAMES.map((name, i) => [name, fit.importances[i] ?? 0])),
+      durationMs: fit.durationMs,
+      model: fit.model,
+    });
+    this.deps.listener?.onRetrain?.(info, this.runId);
+  }
+}
