@@ -154,8 +154,9 @@ export class RunStoreRepository {
   }
 
   async deleteRun(runId: number): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(`DELETE FROM simulation_state WHERE id = $1 RETURNING id`, [runId]);
-    return rows.length > 0;
+    // TypeORM answers a DELETE with [rows, affected].
+    const [, affected]: [unknown[], number] = await this.db.query(`DELETE FROM simulation_state WHERE id = $1`, [runId]);
+    return affected > 0;
   }
 
   /** Every run and all of its rows. */

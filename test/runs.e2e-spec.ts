@@ -1,0 +1,150 @@
+import { SimulationEngine, type Task } from '../src/simulation/engine/index.js';
+import { trainWithHoldout } from '../src/simulation/engine/ml/forest/metrics.js';
+import { createDatabase, dropDatabase, query } from './support/database.js';
+import { postCsv, postJson, rowCounts, storedResults, waitForRun } from './support/runs.js';
+import { startTestApp, timedGet, type TestApp } from './support/test-app.js';
+
+const RETRAIN_INTERVAL = 50;
+const RETRAIN_LAG = 10;
+const ENV = {
+  SIM_BATCH_RETRAIN_INTERVAL: String(RETRAIN_INTERVAL),
+  SIM_RETRAIN_INTERVAL: String(RETRAIN_INTERVAL),
+  SIM_RETRAIN_LAG: String(RETRAIN_LAG),
+  SIM_CHECKPOINT_TASKS: '100',
+  SIM_FLUSH_TASKS: '64',
+};
+
+/** A trace of n generated tasks as CSV, dependencies written as "0;3". */
+function traceCsv(n: number, seed: number): { csv: string; tasks: Task[] } {
+  const generator = SimulationEngine.create({ seed });
+  const tasks = Array.from({ length: n }, () => generator.nextTask());
+  const lines = tasks.map((t) =>
+    [t.id, t.size, t.computeIntensity, t.memoryRequired, t.arrivalTime, t.durationEstimate, t.dependencies.join(';')].join(','),
+  );
+  return { csv: ['task_id,size,compute_intensity,memory_required,arrival_time,duration_estimate,dependencies', ...lines].join('\n'), tasks };
+}
+
+/**
+ * The same replay done by the engine alone, retraining the way the service does: after task p,
+ * fit on the latest labels (80/20 holdout, the engine's next seed), effective from task p + lag.
+ */
+function replayWithEngine(tasks: Task[], seed: number): Map<string, Record<string, unknown>> {
+  const engine = SimulationEngine.create({ seed, learning: { mode: 'external', retrainInterval: RETRAIN_INTERVAL }, dependencies: { retention: 'all' } });
+  const out = new Map<string, Record<string, unknown>>();
+  let pending: { at: number; json: unknown } | null = null;
+  tasks.forEach((task, i) => {
+    if (pending && i >= pending.at) {
+      engine.installModel(pending.json);
+      pending = null;
+    }
+    const step = engine.step(task);
+    for (const [name, o] of Object.entries(step.outcomes)) {
+      out.set(`${task.id}/${name}`, {
+        gpu_fraction: o.gpuFraction,
+        gpu_id: o.gpuId,
+        exec_time: o.execTime,
+        wait_time: o.waitTime,
+        completion_time: o.completionTime,
+        energy_consumption: o.energy,
+        execution_cost: o.cost,
+      });
+    }
+    if (step.retrainDue) {
+      const options = engine.nextForestOptions();
+      const rows = engine.trainingWindow();
+      const fit = trainWithHoldout(rows.map((r) => r.features), rows.map((r) => r.label), { ...options, holdoutFraction: 0.2 });
+      pending = { at: i + 1 + RETRAIN_LAG, json: fit.model.toJSON() };
+    }
+  });
+  return out;
+}
+
+describe('batch runs and trace replays', () => {
+  let databaseUrl: string;
+  let sut: TestApp;
+
+  beforeAll(async () => {
+    databaseUrl = await createDatabase('runs');
+    sut = await startTestApp(databaseUrl, ENV);
+  });
+
+  afterAll(async () => {
+    await sut?.close();
+    await dropDatabase(databaseUrl);
+  });
+
+  it('replays a CSV trace: N tasks, 7N results, N training rows, numbers equal to the engine, retrained models persisted', async () => {
+    const { csv, tasks } = traceCsv(300, 11);
+    const created = await postCsv(`${sut.url}/api/simulation/runs?name=csv&seed=9`, csv);
+    expect(created.status).toBe(202);
+    expect(created.body).toEqual({ id: expect.any(Number), status: 'queued' });
+
+    const run = await waitForRun(sut.url, created.body.id);
+    expect(run).toMatchObject({ tasksProcessed: 300, tasksTotal: 300, status: 'completed' });
+    const counts = await rowCounts(databaseUrl, run.id);
+    expect(counts).toMatchObject({ tasks: 300, results: 2100, training: 300, windows: 21 });
+    // Retrains after tasks 50, 100, … 300 (the one after the last task has nothing left to affect).
+    expect(counts.models).toBeGreaterThanOrEqual(5);
+
+    const expected = replayWithEngine(tasks, 9);
+    const stored = await storedResults(databaseUrl, run.id);
+    expect(stored).toHaveLength(2100);
+    for (const row of stored) {
+      expect(row).toMatchObject(expected.get(`${row.task_id}/${row.scheduler_name}`)!);
+    }
+  });
+
+  it('stores identical results for two replays with the same seed', async () => {
+    const { csv } = traceCsv(200, 3);
+    const first = await postCsv(`${sut.url}/api/simulation/runs?seed=5`, csv);
+    const second = await postCsv(`${sut.url}/api/simulation/runs?seed=5`, csv);
+    await waitForRun(sut.url, first.body.id);
+    await waitForRun(sut.url, second.body.id);
+    expect(await storedResults(databaseUrl, second.body.id)).toEqual(await storedResults(databaseUrl, first.body.id));
+  });
+
+  it('runs a generated batch from JSON and reports a per-strategy summary when done', async () => {
+    const created = await postJson(`${sut.url}/api/simulation/runs`, { kind: 'batch', name: 'b', tasks: 400, seed: 3, gpus: 2, arrivalRate: 4 });
+    expect(created.status).toBe(202);
+    const run = await waitForRun(sut.url, created.body.id);
+    expect(run.summary).toHaveLength(7);
+    const [gpuIds] = await query<{ max: number }>(databaseUrl, 'SELECT max(gpu_id) FROM scheduler_results WHERE run_id = $1', [run.id]);
+    expect(gpuIds.max).toBe(1);
+    expect(await rowCounts(databaseUrl, run.id)).toMatchObject({ tasks: 400, results: 2800, training: 400 });
+  });
+
+  it('answers 400 with every bad row of a CSV trace and stores nothing', async () => {
+    const before = await query<{ n: number }>(databaseUrl, 'SELECT count(*) AS n FROM simulation_state');
+    const csv = ['task_id,size,compute_intensity,memory_required,arrival_time', '0,100,0.5,10,0', '1,-5,0.5,10,1', '2,100,1.5,10,2', '3,100,0.5,10,x'].join('\n');
+    const res = await postCsv(`${sut.url}/api/simulation/runs`, csv);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request', code: 'SIMULATION.INVALID_TRACE', requestId: expect.any(String) });
+    expect(res.body.errors.map((e: { row: number }) => e.row)).toEqual([2, 3, 4]);
+    const after = await query<{ n: number }>(databaseUrl, 'SELECT count(*) AS n FROM simulation_state');
+    expect(after[0].n).toBe(before[0].n);
+  });
+
+  it.each([
+    [{ kind: 'batch' }, 'tasks'],
+    [{ kind: 'batch', tasks: 0 }, 'tasks'],
+    [{ kind: 'batch', tasks: 1_000_001 }, 'tasks'],
+    [{ kind: 'batch', tasks: 10, strategies: ['fastest'] }, 'strategies'],
+    [{ kind: 'batch', tasks: 10, extra: 1 }, 'extra'],
+    [{ kind: 'trace' }, 'trace'],
+    [{ kind: 'nope', tasks: 10 }, 'kind'],
+  ])('answers 400 naming the field for %j', async (body, field) => {
+    const res = await postJson(`${sut.url}/api/simulation/runs`, body);
+    expect(res.status).toBe(400);
+    expect(res.body.message.join(' ')).toContain(field);
+  });
+
+  it('answers 404 for an unknown run and deletes a run with every row', async () => {
+    expect((await timedGet(`${sut.url}/api/simulation/runs/999999`)).status).toBe(404);
+    const created = await postJson(`${sut.url}/api/simulation/runs`, { kind: 'batch', tasks: 100 });
+    await waitForRun(sut.url, created.body.id);
+    const res = await fetch(`${sut.url}/api/simulation/runs/${created.body.id}`, { method: 'DELETE' });
+    expect(res.status).toBe(204);
+    expect(await rowCounts(databaseUrl, created.body.id)).toEqual({ tasks: 0, results: 0, training: 0, windows: 0, models: 0 });
+    expect((await fetch(`${sut.url}/api/simulation/runs/${created.body.id}`, { method: 'DELETE' })).status).toBe(404);
+  });
+});
