@@ -3,7 +3,7 @@ import { createDatabase, dropDatabase, query } from './support/database.js';
 import { freePort } from './support/ports.js';
 import { postJson, rowCounts, storedResults, waitForRun } from './support/runs.js';
 
-const TASKS = 40_000;
+const TASKS = 20_000;
 
 async function committed(databaseUrl: string, runId: number): Promise<number> {
   const [row] = await query<{ tasks_processed: number }>(databaseUrl, 'SELECT tasks_processed FROM simulation_state WHERE id = $1', [runId]);

@@ -86,6 +86,25 @@ describe('batch runs and trace replays', () => {
     // Retrains after tasks 50, 100, … 300 (the one after the last task has nothing left to affect).
     expect(counts.models).toBeGreaterThanOrEqual(5);
 
+    // hybrid_ml places like greedy (f = compute_intensity) until the first model takes effect, then by the model.
+    const [model] = await query<{ version: number; trained_at_task: number; samples: number; r2: number; mae: number; feature_importances: Record<string, number> }>(
+      databaseUrl,
+      'SELECT version, trained_at_task, samples, r2, mae, feature_importances FROM model_versions WHERE run_id = $1 ORDER BY version LIMIT 1',
+      [run.id],
+    );
+    expect(model).toMatchObject({ version: 1, trained_at_task: RETRAIN_INTERVAL, samples: RETRAIN_INTERVAL, r2: expect.any(Number), mae: expect.any(Number) });
+    expect(Object.keys(model.feature_importances)).toEqual(['size', 'compute_intensity', 'memory_required', 'memory_per_size', 'compute_to_memory']);
+    const hybrid = await query<{ index: number; f: number; ci: number }>(
+      databaseUrl,
+      `SELECT row_number() OVER (ORDER BY t.id) - 1 AS index, r.gpu_fraction AS f, t.compute_intensity AS ci
+         FROM tasks t JOIN scheduler_results r ON r.run_id = t.run_id AND r.task_id = t.task_id AND r.scheduler_name = 'hybrid_ml'
+        WHERE t.run_id = $1 ORDER BY t.id`,
+      [run.id],
+    );
+    const effective = RETRAIN_INTERVAL + RETRAIN_LAG;
+    expect(hybrid.slice(0, effective).every((r) => r.f === r.ci)).toBe(true);
+    expect(hybrid.slice(effective).filter((r) => r.f !== r.ci).length).toBeGreaterThan((300 - effective) / 2);
+
     const expected = replayWithEngine(tasks, 9);
     const stored = await storedResults(databaseUrl, run.id);
     expect(stored).toHaveLength(2100);
