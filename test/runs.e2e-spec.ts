@@ -93,7 +93,7 @@ describe('batch runs and trace replays', () => {
       [run.id],
     );
     expect(model).toMatchObject({ version: 1, trained_at_task: RETRAIN_INTERVAL, samples: RETRAIN_INTERVAL, r2: expect.any(Number), mae: expect.any(Number) });
-    expect(Object.keys(model.feature_importances)).toEqual(['size', 'compute_intensity', 'memory_required', 'memory_per_size', 'compute_to_memory']);
+    expect(Object.keys(model.feature_importances).sort()).toEqual(['compute_intensity', 'compute_to_memory', 'memory_per_size', 'memory_required', 'size']);
     const hybrid = await query<{ index: number; f: number; ci: number }>(
       databaseUrl,
       `SELECT row_number() OVER (ORDER BY t.id) - 1 AS index, r.gpu_fraction AS f, t.compute_intensity AS ci
