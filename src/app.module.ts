@@ -5,6 +5,8 @@ import { CacheModule } from './cache/cache.module.js';
 import type { EnvironmentVariables } from './config/env.schema.js';
 import { buildDataSourceOptions } from './database/data-source.options.js';
 import { HealthModule } from './health/health.module.js';
+import { LegacyModule } from './legacy/legacy.module.js';
+import { LiveModule } from './live/live.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ResultsModule } from './results/results.module.js';
 import { SimulationModule } from './simulation/simulation.module.js';
@@ -36,6 +38,8 @@ export class AppModule {
         ResultsModule,
         MetricsModule,
         TrainingModule,
+        LiveModule,
+        LegacyModule,
       ],
     };
   }

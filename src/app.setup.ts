@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { RequestMethod, type LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { WsAdapter } from '@nestjs/platform-ws';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule, type AppOptions } from './app.module.js';
 import { createValidationPipe } from './app.validation.js';
@@ -44,6 +45,8 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
   // Trace uploads arrive as CSV text.
   fastify.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, (_req, body, done) => done(null, body));
 
+  // The live feed (/ws) is plain WebSocket on Fastify's own HTTP server: one port for both.
+  app.useWebSocketAdapter(new WsAdapter(app));
   app.setGlobalPrefix('api', { exclude: UNPREFIXED });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());

@@ -94,6 +94,10 @@ export class EnvironmentVariables {
   @Max(60000, { message: 'must be an integer 0-60000' })
   SIM_TICK_MS = 500;
 
+  @Transform(toBool)
+  @IsBoolean({ message: 'must be true or false' })
+  SIM_RESUME = true;
+
   @Transform(toInt)
   @IsInt({ message: 'must be an integer 0-2147483647' })
   @Min(0, { message: 'must be an integer 0-2147483647' })

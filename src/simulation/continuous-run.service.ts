@@ -1,7 +1,7 @@
 import { ConflictException, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { EnvironmentVariables } from '../config/env.schema.js';
-import { durationEstimate, type PlacementResult, type Task } from './engine/index.js';
+import { durationEstimate, type PlacementResult, type SimulationEngine, type Task } from './engine/index.js';
 import type { RunExecution } from './runs/run-execution.js';
 import { RunFactory } from './runs/run-factory.js';
 import { RunStoreRepository } from './runs/run-store.repository.js';
@@ -52,9 +52,16 @@ export class ContinuousRunService implements OnApplicationBootstrap, BeforeAppli
     this.tickMs = config.get('SIM_TICK_MS', { infer: true });
     this.seed = config.get('SIM_SEED', { infer: true });
     this.autostart = config.get('SIM_AUTOSTART', { infer: true });
+    this.resumeRuns = config.get('SIM_RESUME', { infer: true });
   }
 
+  private readonly resumeRuns: boolean;
+
   async onApplicationBootstrap(): Promise<void> {
+    if (!this.resumeRuns) {
+      if (this.autostart) await this.start();
+      return;
+    }
     const unfinished = (await this.store.findUnfinished()).filter((r) => r.kind === 'continuous');
     // Only the newest continuous run carries on; an older one left behind is closed.
     for (const stale of unfinished.slice(0, -1)) await this.store.setStatus(stale.id, 'stopped', { finished: true });
@@ -84,9 +91,14 @@ export class ContinuousRunService implements OnApplicationBootstrap, BeforeAppli
     };
   }
 
-  /** The engine of the continuous run, when there is one. */
+  /** The id of the continuous run, when there is one. */
   get runId(): number | null {
     return this.exec?.runId ?? null;
+  }
+
+  /** The engine of the continuous run (paused or not), when there is one. */
+  get engine(): SimulationEngine | null {
+    return this.exec?.engine ?? null;
   }
 
   /** Starts a new continuous run; a no-op while one exists (resume a paused one with resume). */

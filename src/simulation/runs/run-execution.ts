@@ -63,6 +63,10 @@ export class RunExecution {
   private training: Training | null = null;
   private lastRetrainAt: number | null = null;
   private cancelled = false;
+  // Index of the first task in the current batch: a batch below replayUntil may meet stored rows.
+  private batchStart: number;
+  /** Tasks below this index were committed before the run was reopened: replaying them meets stored rows. */
+  private readonly replayUntil: number;
   /** Set while flushes fail (the database is away); cleared by the next success. */
   stalled: string | null = null;
 
@@ -73,8 +77,10 @@ export class RunExecution {
     readonly total: number | null,
     private readonly settings: RunSettings,
     private readonly deps: RunDeps,
-    resume: { pendingRetrainAt: number | null } = { pendingRetrainAt: null },
+    resume: { pendingRetrainAt: number | null; replayUntil: number } = { pendingRetrainAt: null, replayUntil: 0 },
   ) {
+    this.replayUntil = resume.replayUntil;
+    this.batchStart = engine.processed;
     this.windows = new WindowAccumulator(settings.windowSize);
     this.batch = new RunBatch(tasks === null);
     if (resume.pendingRetrainAt !== null) this.startTraining(resume.pendingRetrainAt);
@@ -140,7 +146,9 @@ export class RunExecution {
     // At most one flush in flight: the previous one must have committed before the next is sent.
     await this.inflight;
     const batch = this.batch;
+    const mayExist = this.batchStart < this.replayUntil;
     this.batch = new RunBatch(this.tasks === null);
+    this.batchStart = this.processed;
     this.lastFlushAt = Date.now();
     const progress = {
       tasksProcessed: this.processed,
@@ -148,13 +156,13 @@ export class RunExecution {
       lastRetrainAt: this.lastRetrainAt,
       modelInfo: (this.engine.modelInfo() as unknown as Record<string, unknown>) ?? null,
     };
-    this.inflight = this.writeWithRetry(batch, progress);
+    this.inflight = this.writeWithRetry(batch, progress, mayExist);
   }
 
-  private async writeWithRetry(batch: RunBatch, progress: Parameters<RunStoreRepository['flush']>[2]): Promise<void> {
+  private async writeWithRetry(batch: RunBatch, progress: Parameters<RunStoreRepository['flush']>[2], mayExist: boolean): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.deps.writer.flush(this.runId, batch, progress);
+        await this.deps.writer.flush(this.runId, batch, progress, mayExist);
         if (this.stalled) this.logger.log(`run ${this.runId}: writes resumed`);
         this.stalled = null;
         await this.deps.cache.invalidateRun(this.runId);

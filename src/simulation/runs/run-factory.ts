@@ -68,6 +68,9 @@ export class RunFactory {
     const tasks: Task[] | null = run.kind === 'trace' ? await this.store.loadTraceTasks(runId) : null;
     const total = run.kind === 'continuous' ? null : run.tasksTotal;
     const deps = { writer: this.store, trainer: this.trainer, cache: this.cache, listener };
-    return new RunExecution(runId, engine, tasks, total, this.settings, deps, { pendingRetrainAt: checkpoint?.pendingRetrainAt ?? null });
+    return new RunExecution(runId, engine, tasks, total, this.settings, deps, {
+      pendingRetrainAt: checkpoint?.pendingRetrainAt ?? null,
+      replayUntil: run.tasksProcessed,
+    });
   }
 }

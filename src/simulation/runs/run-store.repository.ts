@@ -1,5 +1,9 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { RunKind, RunStatus } from '../simulation-run.entity.js';
 import type { Task } from '../engine/index.js';
@@ -57,11 +61,28 @@ export class RunStoreRepository {
     return rows[0].id;
   }
 
-  async flush(runId: number, batch: RunBatch, progress: RunProgress): Promise<void> {
+  /**
+   * Writes a batch and the run's progress in one transaction. Results, the bulk of the rows, go by
+   * COPY when none of them can exist yet; a replayed batch (or a COPY that meets an existing row)
+   * goes by INSERT … ON CONFLICT DO NOTHING instead.
+   */
+  async flush(runId: number, batch: RunBatch, progress: RunProgress, mayExist: boolean): Promise<void> {
+    if (!mayExist) {
+      try {
+        return await this.flushOnce(runId, batch, progress, true);
+      } catch (e) {
+        if ((e as { code?: string }).code !== UNIQUE_VIOLATION) throw e;
+      }
+    }
+    await this.flushOnce(runId, batch, progress, false);
+  }
+
+  private async flushOnce(runId: number, batch: RunBatch, progress: RunProgress, copyResults: boolean): Promise<void> {
     await this.db.transaction(async (m) => {
       if (batch.size > 0) {
         if (batch.withTasks) await this.insertTasks(m, runId, batch);
-        await this.insertResults(m, runId, batch);
+        if (copyResults) await this.copyResults(m, runId, batch);
+        else await this.insertResults(m, runId, batch);
         await this.insertTraining(m, runId, batch);
       }
       if (batch.windows.length > 0) await this.insertWindows(m, runId, batch);
@@ -114,13 +135,13 @@ export class RunStoreRepository {
   }
 
   /** A run's settings and checkpoint, to open it again. */
-  async loadRun(runId: number): Promise<{ kind: RunKind; status: RunStatus; config: Record<string, unknown>; tasksTotal: number | null; checkpoint: unknown } | null> {
-    const rows: { kind: RunKind; status: RunStatus; config: Record<string, unknown>; tasks_total: number | null; rng_state: unknown }[] = await this.db.query(
-      `SELECT kind, status, config, tasks_total, rng_state FROM simulation_state WHERE id = $1`,
-      [runId],
-    );
+  async loadRun(
+    runId: number,
+  ): Promise<{ kind: RunKind; status: RunStatus; config: Record<string, unknown>; tasksTotal: number | null; tasksProcessed: number; checkpoint: unknown } | null> {
+    const rows: { kind: RunKind; status: RunStatus; config: Record<string, unknown>; tasks_total: number | null; tasks_processed: number; rng_state: unknown }[] =
+      await this.db.query(`SELECT kind, status, config, tasks_total, tasks_processed, rng_state FROM simulation_state WHERE id = $1`, [runId]);
     const r = rows[0];
-    return r ? { kind: r.kind, status: r.status, config: r.config, tasksTotal: r.tasks_total, checkpoint: r.rng_state } : null;
+    return r ? { kind: r.kind, status: r.status, config: r.config, tasksTotal: r.tasks_total, tasksProcessed: r.tasks_processed, checkpoint: r.rng_state } : null;
   }
 
   /** Stores a trace's tasks up front, in processing order, so a resumed replay reads the same stream. */
@@ -161,7 +182,7 @@ export class RunStoreRepository {
 
   /** Every run and all of its rows. */
   async deleteAll(): Promise<void> {
-    await this.db.query(`TRUNCATE simulation_state, tasks, scheduler_results, metrics, training_data, model_versions RESTART IDENTITY`);
+    await this.db.query(`TRUNCATE simulation_state, tasks, scheduler_results, metrics, training_data, model_versions`);
   }
 
   private async insertTasks(m: EntityManager, runId: number, b: RunBatch): Promise<void> {
@@ -184,6 +205,17 @@ export class RunStoreRepository {
        ON CONFLICT (run_id, task_id, scheduler_name) DO NOTHING`,
       [runId, r.taskId, r.schedulerName, r.gpuFraction, r.cpuFraction, r.gpuId, r.execTime, r.waitTime, r.completionTime, r.startTime, r.finishTime, r.energy, r.cost],
     );
+  }
+
+  private async copyResults(m: EntityManager, runId: number, b: RunBatch): Promise<void> {
+    const client = (await m.queryRunner!.connect()) as PoolClient;
+    const stream = client.query(
+      copyFrom(
+        `COPY scheduler_results (run_id, task_id, scheduler_name, gpu_fraction, cpu_fraction, gpu_id, exec_time, wait_time,
+                                 completion_time, start_time, finish_time, energy_consumption, execution_cost) FROM STDIN`,
+      ),
+    );
+    await pipeline(Readable.from(resultLines(runId, b)), stream);
   }
 
   private async insertTraining(m: EntityManager, runId: number, b: RunBatch): Promise<void> {
@@ -234,4 +266,22 @@ export class RunStoreRepository {
       [runId, p.tasksProcessed, p.checkpoint ? JSON.stringify(p.checkpoint) : null, p.lastRetrainAt ?? null, p.modelInfo ? JSON.stringify(p.modelInfo) : null],
     );
   }
+}
+
+const UNIQUE_VIOLATION = '23505';
+const LINES_PER_CHUNK = 1000;
+
+/** The results of a batch as COPY text lines (numbers print exactly; null is \\N), a chunk at a time. */
+function* resultLines(runId: number, b: RunBatch): Generator<string> {
+  const r = b.results;
+  let chunk = '';
+  for (let i = 0; i < r.taskId.length; i++) {
+    const gpu = r.gpuId[i] === null ? '\\N' : String(r.gpuId[i]);
+    chunk += `${runId}\t${r.taskId[i]}\t${r.schedulerName[i]}\t${r.gpuFraction[i]}\t${r.cpuFraction[i]}\t${gpu}\t${r.execTime[i]}\t${r.waitTime[i]}\t${r.completionTime[i]}\t${r.startTime[i]}\t${r.finishTime[i]}\t${r.energy[i]}\t${r.cost[i]}\n`;
+    if ((i + 1) % LINES_PER_CHUNK === 0) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk) yield chunk;
 }

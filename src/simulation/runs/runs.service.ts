@@ -1,5 +1,7 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { NotFound } from '../../common/app-errors.js';
+import type { EnvironmentVariables } from '../../config/env.schema.js';
 import { resolveEngineConfig, strategyDefinition, type SimulationEngine, type Task } from '../engine/index.js';
 import type { RunStatus } from '../simulation-run.entity.js';
 import type { RunExecution } from './run-execution.js';
@@ -26,12 +28,18 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
   private worker: Promise<void> | null = null;
   private shuttingDown = false;
 
+  private readonly resume: boolean;
+
   constructor(
+    config: ConfigService<EnvironmentVariables, true>,
     private readonly store: RunStoreRepository,
     private readonly factory: RunFactory,
-  ) {}
+  ) {
+    this.resume = config.get('SIM_RESUME', { infer: true });
+  }
 
   async onApplicationBootstrap(): Promise<void> {
+    if (!this.resume) return;
     for (const run of await this.store.findUnfinished()) {
       if (run.kind !== 'continuous') this.enqueue(run.id);
     }

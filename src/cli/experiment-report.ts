@@ -1,0 +1,84 @@
+import cliProgress from 'cli-progress';
+import Table from 'cli-table3';
+import type { StrategySummary } from '../simulation/engine/index.js';
+
+// A stored summary went through JSON: NaN (no tasks) came back as null.
+type StoredSummary = StrategySummary;
+
+const PLAIN_EVERY_MS = 2000;
+
+function seconds(s: number): string {
+  if (!Number.isFinite(s)) return '?';
+  return s < 60 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}
+
+/** Progress on stderr: a bar with rate and ETA on a terminal, a plain line every 2 s otherwise. */
+export class ExperimentProgress {
+  private readonly bar: cliProgress.SingleBar | null;
+  private readonly startedAt = Date.now();
+  private lastLineAt = 0;
+  private lastDone = -1;
+  private started = false;
+
+  constructor(
+    private readonly total: number,
+    private readonly stream: NodeJS.WriteStream = process.stderr,
+  ) {
+    this.bar = stream.isTTY
+      ? new cliProgress.SingleBar(
+          { stream, format: '{bar} {percentage}% | {value}/{total} tasks | {rate} tasks/s | ETA {eta_formatted}', hideCursor: true, etaBuffer: 20 },
+          cliProgress.Presets.shades_classic,
+        )
+      : null;
+  }
+
+  update(done: number): void {
+    const elapsed = (Date.now() - this.startedAt) / 1000;
+    const rate = elapsed > 0 ? done / elapsed : 0;
+    if (this.bar) {
+      if (!this.started) this.bar.start(this.total, 0, { rate: '0' });
+      this.started = true;
+      this.bar.update(done, { rate: Math.round(rate).toString() });
+      return;
+    }
+    if (done === this.lastDone || (Date.now() - this.lastLineAt < PLAIN_EVERY_MS && done < this.total)) return;
+    this.lastLineAt = Date.now();
+    this.lastDone = done;
+    const eta = rate > 0 ? (this.total - done) / rate : Number.NaN;
+    this.stream.write(`progress: ${done}/${this.total} tasks (${((100 * done) / this.total).toFixed(1)}%), ${Math.round(rate)} tasks/s, ETA ${seconds(eta)}\n`);
+  }
+
+  stop(): void {
+    this.bar?.stop();
+  }
+}
+
+function num(value: number | null | undefined, digits: number): string {
+  return typeof value === 'number' && Number.isFinite(value) ? value.toFixed(digits) : '–';
+}
+
+/** The leaderboard of a finished run, best mean completion time first. */
+export function leaderboardTable(summary: StoredSummary[]): string {
+  const table = new Table({
+    head: ['#', 'strategy', 'mean completion (s)', 'p95 completion (s)', 'mean exec (s)', 'total energy (J)', 'total cost ($)', 'wins', 'mean regret (s)'],
+    colAligns: ['right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    style: { head: [], border: [] },
+    // One rule under the header, none between rows.
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+  });
+  const ranked = [...summary].sort((a, b) => (a.completionTime.mean ?? Infinity) - (b.completionTime.mean ?? Infinity));
+  ranked.forEach((s, i) =>
+    table.push([
+      String(i + 1),
+      s.strategy,
+      num(s.completionTime.mean, 3),
+      num(s.completionTime.p95, 3),
+      num(s.execTime.mean, 3),
+      num(s.totalEnergy, 1),
+      num(s.totalCost, 4),
+      String(s.wins),
+      num(s.regret.mean, 4),
+    ]),
+  );
+  return table.toString();
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { SimulationModule } from '../simulation/simulation.module.js';
+import { LegacyController } from './legacy.controller.js';
+import { LegacyRepository } from './legacy.repository.js';
+import { LegacyService } from './legacy.service.js';
+
+@Module({
+  imports: [SimulationModule],
+  controllers: [LegacyController],
+  providers: [LegacyService, LegacyRepository],
+})
+export class LegacyModule {}

@@ -1,0 +1,97 @@
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { Subscription } from 'rxjs';
+import { WebSocket } from 'ws';
+import { SimulationEvents, type RetrainEvent, type TaskEvent } from '../simulation/simulation-events.js';
+import { retrainNotification, simulationUpdate } from './live-messages.js';
+
+// At most 10 simulation_update messages a second; the ones in between are dropped.
+export const MIN_UPDATE_INTERVAL_MS = 100;
+// A client this far behind is skipped rather than buffered without bound.
+const MAX_BUFFERED_BYTES = 1024 * 1024;
+
+/**
+ * The dashboard's live feed: the continuous run's tasks and retrains, pushed to every connected
+ * WebSocket. Nothing is computed while nobody listens (the run may step thousands of tasks a
+ * second), and updates are throttled, always ending on the latest task.
+ */
+@Injectable()
+export class LiveFeedService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(LiveFeedService.name);
+  private readonly sockets = new Set<WebSocket>();
+  private subscriptions: Subscription[] = [];
+  private pending: TaskEvent | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private lastSentAt = 0;
+
+  constructor(private readonly events: SimulationEvents) {}
+
+  onModuleInit(): void {
+    this.subscriptions = [this.events.tasks.subscribe((e) => this.onTask(e)), this.events.retrains.subscribe((e) => this.onRetrain(e))];
+  }
+
+  onModuleDestroy(): void {
+    this.subscriptions.forEach((s) => s.unsubscribe());
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.pending = null;
+  }
+
+  /** Connected clients (for metrics). */
+  get clients(): number {
+    return this.sockets.size;
+  }
+
+  attach(socket: WebSocket): void {
+    this.sockets.add(socket);
+  }
+
+  detach(socket: WebSocket): void {
+    this.sockets.delete(socket);
+  }
+
+  private onTask(event: TaskEvent): void {
+    if (this.sockets.size === 0) return;
+    // Only the latest task is kept; the message is built when it is sent, so dropped tasks cost nothing.
+    this.pending = event;
+    if (this.timer) return;
+    const wait = this.lastSentAt + MIN_UPDATE_INTERVAL_MS - Date.now();
+    if (wait <= 0) {
+      this.sendPending();
+      return;
+    }
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.sendPending();
+    }, wait);
+  }
+
+  private onRetrain({ info }: RetrainEvent): void {
+    if (this.sockets.size === 0) return;
+    this.guarded(() => this.broadcast(retrainNotification(info)));
+  }
+
+  private sendPending(): void {
+    const event = this.pending;
+    this.pending = null;
+    if (!event || this.sockets.size === 0) return;
+    this.lastSentAt = Date.now();
+    this.guarded(() => this.broadcast(simulationUpdate(event.step, event.engine)));
+  }
+
+  private broadcast(message: object): void {
+    const text = JSON.stringify(message);
+    for (const socket of this.sockets) {
+      if (socket.readyState === WebSocket.OPEN && socket.bufferedAmount < MAX_BUFFERED_BYTES) socket.send(text);
+    }
+  }
+
+  // This runs inside the continuous run's step (and RxJS rethrows asynchronously): a failing
+  // message must never stop the run or crash the process.
+  private guarded(send: () => void): void {
+    try {
+      send();
+    } catch (e) {
+      this.logger.error(`live feed: ${(e as Error).message}`, (e as Error).stack);
+    }
+  }
+}

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { SimulationModule } from '../simulation/simulation.module.js';
+import { LiveFeedService } from './live-feed.service.js';
+import { LiveGateway } from './live.gateway.js';
+
+@Module({
+  imports: [SimulationModule],
+  providers: [LiveGateway, LiveFeedService],
+  exports: [LiveFeedService],
+})
+export class LiveModule {}
