@@ -126,7 +126,7 @@ export class EnvironmentVariables {
   @IsInt({ message: 'must be an integer 1-1000000' })
   @Min(1, { message: 'must be an integer 1-1000000' })
   @Max(1000000, { message: 'must be an integer 1-1000000' })
-  SIM_CHECKPOINT_TASKS = 1000;
+  SIM_CHECKPOINT_TASKS = 5000;
 
   @Transform(toInt)
   @IsInt({ message: 'must be an integer 1-100000' })
