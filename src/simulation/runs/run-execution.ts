@@ -160,17 +160,22 @@ export class RunExecution {
   }
 
   private async writeWithRetry(batch: RunBatch, progress: Parameters<RunStoreRepository['flush']>[2], mayExist: boolean): Promise<void> {
+    await this.retrying('flush', () => this.deps.writer.flush(this.runId, batch, progress, mayExist));
+    await this.deps.cache.invalidateRun(this.runId);
+  }
+
+  /** Runs a database step until it succeeds, backing off while PostgreSQL is away (the run waits). */
+  private async retrying<T>(what: string, step: () => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.deps.writer.flush(this.runId, batch, progress, mayExist);
+        const result = await step();
         if (this.stalled) this.logger.log(`run ${this.runId}: writes resumed`);
         this.stalled = null;
-        await this.deps.cache.invalidateRun(this.runId);
-        return;
+        return result;
       } catch (e) {
         if (this.cancelled) throw e;
         const message = (e as Error).message;
-        if (this.stalled === null) this.logger.warn(`run ${this.runId}: flush failed (${message}); retrying with backoff`);
+        if (this.stalled === null) this.logger.warn(`run ${this.runId}: ${what} failed (${message}); retrying with backoff`);
         this.stalled = message;
         await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, MAX_BACKOFF_MS)));
       }
@@ -182,7 +187,7 @@ export class RunExecution {
     const lastTaskId = this.tasks ? this.tasks[trainedAt - 1].id : trainedAt - 1;
     const window = this.engine.config.learning.trainingWindow;
     const result = this.inflight
-      .then(() => this.deps.writer.trainingRowsUpTo(this.runId, lastTaskId, window))
+      .then(() => this.retrying('reading training rows', () => this.deps.writer.trainingRowsUpTo(this.runId, lastTaskId, window)))
       .then((rows) => this.deps.trainer.fit({ rows, options, holdoutFraction: this.settings.holdoutFraction }));
     // Awaited where the model takes effect; until then a failure must not count as unhandled.
     result.catch(() => undefined);
@@ -195,7 +200,7 @@ export class RunExecution {
     this.training = null;
     const info = this.engine.installModel(fit.model, undefined, { r2: fit.r2, mae: fit.mae, samples: fit.samples, importances: fit.importances });
     this.lastRetrainAt = training.trainedAt;
-    await this.deps.writer.insertModelVersion({
+    await this.retrying('storing the model', () => this.deps.writer.insertModelVersion({
       runId: this.runId,
       version: info.version,
       trainedAtTask: training.trainedAt,
@@ -205,7 +210,7 @@ export class RunExecution {
       featureImportances: Object.fromEntries(FEATURE_NAMES.map((name, i) => [name, fit.importances[i] ?? 0])),
       durationMs: fit.durationMs,
       model: fit.model,
-    });
+    }));
     this.deps.listener?.onRetrain?.(info, this.runId);
   }
 }
