@@ -1,34 +1,100 @@
 import { Injectable } from '@nestjs/common';
 import { CacheService } from './cache.service.js';
 
+// The version key outlives every entry (CACHE_TTL_S ≤ 1 day), so an expired version can never
+// make an old entry reachable again.
+const VERSION_TTL_MS = 7 * 24 * 3600 * 1000;
+// After the cache failed a call, reads go straight to PostgreSQL for this long instead of each
+// paying the cache timeout again.
+const BYPASS_AFTER_FAILURE_MS = 1000;
+// How long a version read from the shared cache is trusted before asking again: another
+// process's invalidation reaches this one within this delay (this process's own, at once).
+const VERSION_MEMO_MS = 100;
+
 /**
  * Cache-aside for reads that depend on one run's data. Keys carry the run's data version, so a
  * flush that changes the run makes every older key unreachable at once (they expire by TTL).
+ *
+ * The shared version is re-read at most every VERSION_MEMO_MS per run.
+ * Versions are wall-clock milliseconds (bumped past the last one seen), so processes sharing one
+ * Redis never hand out a version another process already used. Concurrent reads of one key share
+ * one version lookup, one cache read and at most one computation per process. A cache that fails
+ * or times out is bypassed: no request waits longer than one cache timeout plus its query.
  */
 @Injectable()
 export class RunCacheService {
-  // The latest version seen per run; the shared copy lives in the cache itself.
+  // The latest version this process wrote or saw per run.
   private readonly versions = new Map<number, number>();
+  private readonly versionLookups = new Map<number, Promise<number | undefined>>();
+  private readonly sharedVersions = new Map<number, { version: number; until: number }>();
+  private readonly inFlight = new Map<string, Promise<unknown>>();
+  private bypassUntil = 0;
 
   constructor(private readonly cache: CacheService) {}
 
   /** The cached answer of `name(params)` for run `runId`, or compute and cache it. */
   async wrap<T>(runId: number, name: string, params: Record<string, unknown>, compute: () => Promise<T>): Promise<T> {
+    if (Date.now() < this.bypassUntil) return compute();
+    const errorsBefore = this.cache.counters.errors;
     const version = await this.version(runId);
-    const key = `run:${runId}:v${version}:${name}:${JSON.stringify(params)}`;
-    return this.cache.wrap(key, compute);
+    // The lookup failed or timed out: the cache is away, do not pay a second timeout on it.
+    const cacheAnswered = this.cache.counters.errors === errorsBefore;
+    if (!cacheAnswered) this.bypassUntil = Date.now() + BYPASS_AFTER_FAILURE_MS;
+    const key = this.key(runId, version, name, params);
+    const pending = this.inFlight.get(key) as Promise<T> | undefined;
+    if (pending) return pending;
+    const run = (async () => {
+      try {
+        if (cacheAnswered) {
+          const cached = await this.cache.get<T>(key);
+          if (cached !== undefined) return cached;
+        }
+        const value = await compute();
+        // Storing must not hold the answer back when the cache is slow.
+        if (cacheAnswered) void this.cache.set(key, value);
+        return value;
+      } finally {
+        this.inFlight.delete(key);
+      }
+    })();
+    this.inFlight.set(key, run);
+    return run;
   }
 
-  /** Called after a write changed run `runId`'s data. */
+  /** Called after a write changed run `runId`'s data: every cached read of the run is stale from now on. */
   async invalidateRun(runId: number): Promise<void> {
-    const next = (this.versions.get(runId) ?? 0) + 1;
+    const next = Math.max(Date.now(), (this.versions.get(runId) ?? 0) + 1);
     this.versions.set(runId, next);
-    await this.cache.set(`run:${runId}:version`, next, 24 * 3600 * 1000);
+    await this.cache.set(this.versionKey(runId), next, VERSION_TTL_MS);
+  }
+
+  /** The cache key of `name(params)` for the run's current version (for tests and diagnostics). */
+  async currentKey(runId: number, name: string, params: Record<string, unknown>): Promise<string> {
+    return this.key(runId, await this.version(runId), name, params);
+  }
+
+  private key(runId: number, version: number, name: string, params: Record<string, unknown>): string {
+    return `run:${runId}:v${version}:${name}:${JSON.stringify(params)}`;
+  }
+
+  private versionKey(runId: number): string {
+    return `run:${runId}:version`;
   }
 
   private async version(runId: number): Promise<number> {
-    const shared = await this.cache.get<number>(`run:${runId}:version`);
+    const memo = this.sharedVersions.get(runId);
+    if (memo && memo.until > Date.now()) return Math.max(memo.version, this.versions.get(runId) ?? 0);
+    const errorsBefore = this.cache.counters.errors;
+    let lookup = this.versionLookups.get(runId);
+    if (!lookup) {
+      lookup = this.cache.get<number>(this.versionKey(runId)).finally(() => this.versionLookups.delete(runId));
+      this.versionLookups.set(runId, lookup);
+    }
+    const shared = (await lookup) ?? 0;
+    if (this.cache.counters.errors === errorsBefore) this.sharedVersions.set(runId, { version: shared, until: Date.now() + VERSION_MEMO_MS });
+    // Read the local version after the await: an invalidation that happened meanwhile counts.
     const local = this.versions.get(runId) ?? 0;
-    return Math.max(shared ?? 0, local);
+    if (shared > local) this.versions.set(runId, shared);
+    return Math.max(shared, local);
   }
 }

@@ -1,3 +1,4 @@
+import { BadRequestException } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
@@ -47,4 +48,42 @@ export function toPage<T>(rows: T[], limit: number, keyOf: (row: T) => number): 
   const items = rows.slice(0, limit);
   const more = rows.length > limit;
   return { items, nextCursor: more && items.length > 0 ? encodeCursor(keyOf(items[items.length - 1])) : null };
+}
+
+export type KeyPart = number | string;
+export type KeyShape = readonly ('int' | 'string')[];
+
+const BAD_CURSOR = 'cursor must be a cursor returned by this API';
+
+/** A composite keyset cursor: the last row's sort key, opaque to clients. */
+export function encodeKeyCursor(key: readonly KeyPart[]): string {
+  return Buffer.from(`c:${JSON.stringify(key)}`, 'utf8').toString('base64url');
+}
+
+/**
+ * The key inside a composite cursor, checked against the shape the endpoint sorts by; a cursor
+ * that is not one of ours (or belongs to another endpoint) is a 400, never a silent restart.
+ */
+export function decodeKeyCursor<K extends KeyPart[]>(cursor: string | undefined, shape: KeyShape): K | undefined {
+  if (cursor === undefined) return undefined;
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  let key: unknown;
+  try {
+    key = text.startsWith('c:') ? JSON.parse(text.slice(2)) : undefined;
+  } catch {
+    key = undefined;
+  }
+  const fits =
+    Array.isArray(key) &&
+    key.length === shape.length &&
+    key.every((part, i) => (shape[i] === 'int' ? Number.isSafeInteger(part) : typeof part === 'string' && part.length <= 64));
+  if (!fits) throw new BadRequestException([BAD_CURSOR]);
+  return key as K;
+}
+
+/** Like toPage, for lists ordered by a composite key. */
+export function toKeyPage<T>(rows: T[], limit: number, keyOf: (row: T) => KeyPart[]): Page<T> {
+  const items = rows.slice(0, limit);
+  const more = rows.length > limit;
+  return { items, nextCursor: more && items.length > 0 ? encodeKeyCursor(keyOf(items[items.length - 1])) : null };
 }

@@ -1,21 +1,53 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequest, ApiNotFound, ApiPageResponse } from '../common/api-responses.js';
 import { BIGINT_ID } from '../common/parse-id.pipe.js';
-import { ListWindowsQuery } from './dto/list-windows.query.js';
+import { LeaderboardResponse, SchedulerStandingResponse } from './dto/leaderboard.response.js';
+import { ListWindowsQuery, RunQuery } from './dto/list-windows.query.js';
+import { WindowResponse } from './dto/window.response.js';
+import { LeaderboardService } from './leaderboard.service.js';
 import { MetricsService } from './metrics.service.js';
+import { StrategyNamePipe } from './strategy-name.pipe.js';
 
 @ApiTags('metrics')
 @Controller('metrics')
 export class MetricsController {
-  constructor(private readonly metrics: MetricsService) {}
+  constructor(
+    private readonly metrics: MetricsService,
+    private readonly leaderboard: LeaderboardService,
+  ) {}
+
+  @Get('leaderboard')
+  @ApiOperation({ summary: "Every strategy's standing in a run, computed over all its stored results (cached per run data version)" })
+  @ApiOkResponse({ type: LeaderboardResponse })
+  @ApiBadRequest()
+  @ApiNotFound('The run (or, with runId omitted, a continuous run)')
+  getLeaderboard(@Query() { runId }: RunQuery) {
+    return this.leaderboard.get(runId);
+  }
+
+  @Get('schedulers/:name')
+  @ApiOperation({ summary: "One strategy's standing in a run" })
+  @ApiOkResponse({ type: SchedulerStandingResponse })
+  @ApiBadRequest()
+  @ApiNotFound('The run, or the strategy in it')
+  getScheduler(@Param('name', new StrategyNamePipe()) name: string, @Query() { runId }: RunQuery) {
+    return this.leaderboard.standing(name, runId);
+  }
 
   @Get('windows')
-  listWindows(@Query() query: ListWindowsQuery) {
-    const { limit, cursor, ...filter } = query;
-    return this.metrics.listWindows(filter, limit, cursor);
+  @ApiOperation({ summary: "A run's per-strategy windows of K tasks as a time series (by window start, then strategy)" })
+  @ApiPageResponse(WindowResponse)
+  @ApiNotFound('The run (or, with runId omitted, a continuous run)')
+  listWindows(@Query() { runId, scheduler, limit, cursor }: ListWindowsQuery) {
+    return this.metrics.series(runId, scheduler, limit, cursor);
   }
 
   @Get('windows/:id')
+  @ApiOperation({ summary: 'One window' })
+  @ApiOkResponse({ type: WindowResponse })
+  @ApiBadRequest()
+  @ApiNotFound('The window')
   getWindow(@Param('id', BIGINT_ID) id: number) {
     return this.metrics.getWindow(id);
   }

@@ -1,14 +1,17 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { RunScopeModule } from '../common/run-scope.module.js';
+import { LeaderboardRepository } from './leaderboard.repository.js';
+import { LeaderboardService } from './leaderboard.service.js';
 import { MetricWindow } from './metric-window.entity.js';
 import { MetricsController } from './metrics.controller.js';
 import { MetricsRepository } from './metrics.repository.js';
 import { MetricsService } from './metrics.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([MetricWindow])],
+  imports: [TypeOrmModule.forFeature([MetricWindow]), RunScopeModule],
   controllers: [MetricsController],
-  providers: [MetricsService, MetricsRepository],
-  exports: [MetricsService, MetricsRepository],
+  providers: [MetricsService, MetricsRepository, LeaderboardService, LeaderboardRepository],
+  exports: [MetricsService, MetricsRepository, LeaderboardService],
 })
 export class MetricsModule {}

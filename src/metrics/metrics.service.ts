@@ -1,17 +1,29 @@
 import { Injectable } from '@nestjs/common';
+import { RunCacheService } from '../cache/run-cache.service.js';
 import { NotFound } from '../common/app-errors.js';
-import { decodeCursor, toPage, type Page } from '../common/page.js';
+import { decodeKeyCursor, toKeyPage, type Page } from '../common/page.js';
+import { RunScope } from '../common/run-scope.service.js';
 import { WindowResponse } from './dto/window.response.js';
-import { MetricsRepository, type WindowFilter } from './metrics.repository.js';
+import { MetricsRepository, type WindowKey } from './metrics.repository.js';
 
 @Injectable()
 export class MetricsService {
-  constructor(private readonly metrics: MetricsRepository) {}
+  constructor(
+    private readonly metrics: MetricsRepository,
+    private readonly scope: RunScope,
+    private readonly cache: RunCacheService,
+  ) {}
 
-  async listWindows(filter: WindowFilter, limit: number, cursor?: string): Promise<Page<WindowResponse>> {
-    const rows = await this.metrics.findWindowPage(filter, limit + 1, decodeCursor(cursor));
-    const page = toPage(rows, limit, (w) => w.id);
-    return { items: page.items.map(WindowResponse.from), nextCursor: page.nextCursor };
+  /** A run's windows (runId omitted: the continuous run) in time order; cached per run version. */
+  async series(runId: number | undefined, scheduler: string | undefined, limit: number, cursor?: string): Promise<Page<WindowResponse>> {
+    const after = decodeKeyCursor<WindowKey>(cursor, ['int', 'string']);
+    const id = await this.scope.resolve(runId);
+    return this.cache.wrap(id, 'windows', { scheduler, limit, after }, async () => {
+      await this.scope.assertExists(id);
+      const rows = await this.metrics.findSeriesPage(id, scheduler, limit + 1, after);
+      const page = toKeyPage(rows, limit, (w) => [w.windowStart, w.schedulerName]);
+      return { items: page.items.map(WindowResponse.from), nextCursor: page.nextCursor };
+    });
   }
 
   async getWindow(id: number): Promise<WindowResponse> {

@@ -1,14 +1,16 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { RunScopeModule } from '../common/run-scope.module.js';
+import { ResultsExportService } from './results-export.service.js';
 import { ResultsController } from './results.controller.js';
 import { ResultsRepository } from './results.repository.js';
 import { ResultsService } from './results.service.js';
 import { SchedulerResult } from './scheduler-result.entity.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([SchedulerResult])],
+  imports: [TypeOrmModule.forFeature([SchedulerResult]), RunScopeModule],
   controllers: [ResultsController],
-  providers: [ResultsService, ResultsRepository],
+  providers: [ResultsService, ResultsExportService, ResultsRepository],
   exports: [ResultsService, ResultsRepository],
 })
 export class ResultsModule {}

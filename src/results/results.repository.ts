@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
-import { SchedulerResult } from './scheduler-result.entity.js';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Readable } from 'node:stream';
+import type { DataSource } from 'typeorm';
 
 export interface ResultFilter {
   runId?: number;
@@ -9,25 +9,137 @@ export interface ResultFilter {
   taskId?: number;
 }
 
+/** A result row as the API names it (camelCase, no surrogate id). */
+export interface ResultRow {
+  runId: number;
+  taskId: number;
+  schedulerName: string;
+  gpuFraction: number;
+  cpuFraction: number;
+  gpuId: number | null;
+  execTime: number;
+  waitTime: number;
+  completionTime: number;
+  startTime: number;
+  finishTime: number;
+  energyConsumption: number;
+  executionCost: number;
+}
+
+/** One strategy's result for a task, joined to the task's features (comparative history). */
+export interface ComparativeRow {
+  taskId: number;
+  size: number;
+  computeIntensity: number;
+  memoryRequired: number;
+  arrivalTime: number;
+  schedulerName: string | null;
+  gpuFraction: number | null;
+  gpuId: number | null;
+  execTime: number | null;
+  waitTime: number | null;
+  completionTime: number | null;
+  energyConsumption: number | null;
+  executionCost: number | null;
+}
+
+export type ResultKey = [runId: number, taskId: number, schedulerName: string];
+
+const RESULT_COLUMNS = `r.run_id AS "runId", r.task_id AS "taskId", r.scheduler_name AS "schedulerName", r.gpu_fraction AS "gpuFraction",
+  r.cpu_fraction AS "cpuFraction", r.gpu_id AS "gpuId", r.exec_time AS "execTime", r.wait_time AS "waitTime",
+  r.completion_time AS "completionTime", r.start_time AS "startTime", r.finish_time AS "finishTime",
+  r.energy_consumption AS "energyConsumption", r.execution_cost AS "executionCost"`;
+
+const COMPARATIVE_COLUMNS = `t.task_id AS "taskId", t.size, t.compute_intensity AS "computeIntensity", t.memory_required AS "memoryRequired",
+  t.arrival_time AS "arrivalTime", r.scheduler_name AS "schedulerName", r.gpu_fraction AS "gpuFraction", r.gpu_id AS "gpuId",
+  r.exec_time AS "execTime", r.wait_time AS "waitTime", r.completion_time AS "completionTime",
+  r.energy_consumption AS "energyConsumption", r.execution_cost AS "executionCost"`;
+
+/**
+ * Results are ordered by their natural key (run, task, strategy), which the unique index serves:
+ * new rows land after the existing ones of their run, so walking the pages returns every row
+ * that existed at the start exactly once while a run keeps writing.
+ */
 @Injectable()
 export class ResultsRepository {
-  constructor(@InjectRepository(SchedulerResult) private readonly results: Repository<SchedulerResult>) {}
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** In insertion order; `afterId` is the last id of the previous page. */
-  findPage(filter: ResultFilter, limit: number, afterId?: number): Promise<SchedulerResult[]> {
-    const query = this.results.createQueryBuilder('r').orderBy('r.id', 'ASC').limit(limit);
-    if (afterId !== undefined) query.andWhere('r.id > :afterId', { afterId });
-    if (filter.runId !== undefined) query.andWhere('r.run_id = :runId', { runId: filter.runId });
-    if (filter.scheduler !== undefined) query.andWhere('r.scheduler_name = :scheduler', { scheduler: filter.scheduler });
-    if (filter.taskId !== undefined) query.andWhere('r.task_id = :taskId', { taskId: filter.taskId });
-    return query.getMany();
+  findPage(filter: ResultFilter, limit: number, after?: ResultKey): Promise<ResultRow[]> {
+    const { where, params } = this.resultWhere(filter, after);
+    params.push(limit);
+    return this.db.query(`SELECT ${RESULT_COLUMNS} FROM scheduler_results r ${where} ORDER BY r.run_id, r.task_id, r.scheduler_name LIMIT $${params.length}`, params);
   }
 
-  findById(id: number): Promise<SchedulerResult | null> {
-    return this.results.findOneBy({ id });
+  findByTask(runId: number, taskId: number): Promise<ResultRow[]> {
+    return this.db.query(`SELECT ${RESULT_COLUMNS} FROM scheduler_results r WHERE r.run_id = $1 AND r.task_id = $2 ORDER BY r.scheduler_name`, [runId, taskId]);
   }
 
-  findByTask(runId: number, taskId: number): Promise<SchedulerResult[]> {
-    return this.results.find({ where: { runId, taskId }, order: { schedulerName: 'ASC' } });
+  /** Every matching row in page order, as a stream (PostgreSQL cursor, batches of 500). */
+  streamResults(filter: ResultFilter): Promise<Readable> {
+    const { where, params } = this.resultWhere(filter);
+    return this.stream(`SELECT ${RESULT_COLUMNS} FROM scheduler_results r ${where} ORDER BY r.run_id, r.task_id, r.scheduler_name`, params);
+  }
+
+  /** The latest `limit` tasks of the run before `beforeTaskId`, each with one row per strategy (latest first). */
+  comparativePage(runId: number, limit: number, beforeTaskId?: number): Promise<ComparativeRow[]> {
+    const before = beforeTaskId === undefined ? '' : 'AND task_id < $3';
+    const params = beforeTaskId === undefined ? [runId, limit] : [runId, limit, beforeTaskId];
+    return this.db.query(
+      `SELECT ${COMPARATIVE_COLUMNS}
+       FROM (SELECT * FROM tasks WHERE run_id = $1 ${before} ORDER BY task_id DESC LIMIT $2) t
+       LEFT JOIN scheduler_results r ON r.run_id = t.run_id AND r.task_id = t.task_id
+       ORDER BY t.task_id DESC, r.scheduler_name`,
+      params,
+    );
+  }
+
+  /** Every task of the run with its strategies' rows, latest first, as a stream. */
+  streamComparative(runId: number): Promise<Readable> {
+    return this.stream(
+      `SELECT ${COMPARATIVE_COLUMNS} FROM tasks t
+       LEFT JOIN scheduler_results r ON r.run_id = t.run_id AND r.task_id = t.task_id
+       WHERE t.run_id = $1 ORDER BY t.task_id DESC, r.scheduler_name`,
+      [runId],
+    );
+  }
+
+  private resultWhere(filter: ResultFilter, after?: ResultKey): { where: string; params: unknown[] } {
+    const conditions: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      conditions.push(sql.replace('?', `$${params.length}`));
+    };
+    if (filter.runId !== undefined) add('r.run_id = ?', filter.runId);
+    if (filter.scheduler !== undefined) add('r.scheduler_name = ?', filter.scheduler);
+    if (filter.taskId !== undefined) add('r.task_id = ?', filter.taskId);
+    if (after) {
+      params.push(...after);
+      const n = params.length;
+      conditions.push(`(r.run_id, r.task_id, r.scheduler_name) > ($${n - 2}, $${n - 1}, $${n})`);
+    }
+    return { where: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', params };
+  }
+
+  /** Runs the query on a connection of its own and gives it back when the stream ends, fails or is destroyed. */
+  private async stream(sql: string, params: unknown[]): Promise<Readable> {
+    const runner = this.db.createQueryRunner('slave');
+    await runner.connect();
+    try {
+      const rows = await runner.stream(sql, params);
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        void runner.release();
+      };
+      rows.once('close', release);
+      rows.once('end', release);
+      rows.once('error', release);
+      return rows as Readable;
+    } catch (e) {
+      await runner.release();
+      throw e;
+    }
   }
 }

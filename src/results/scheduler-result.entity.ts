@@ -7,6 +7,11 @@ import { SimulationRun } from '../simulation/simulation-run.entity.js';
 @Unique('uq_scheduler_results_run_task_scheduler', ['runId', 'taskId', 'schedulerName'])
 // Serves per-strategy reads (filters, leaderboard) without touching other strategies' rows.
 @Index('idx_scheduler_results_run_scheduler_task', ['runId', 'schedulerName', 'taskId'])
+// Covers the leaderboard's per-strategy aggregates and percentiles: an index-only scan that
+// hands each strategy's completion times over already sorted.
+@Index('idx_scheduler_results_leaderboard', ['runId', 'schedulerName', 'completionTime', 'execTime', 'waitTime', 'energyConsumption', 'executionCost'])
+// Covers wins and losses: each task's results in completion order, without touching the heap.
+@Index('idx_scheduler_results_run_task_completion', ['runId', 'taskId', 'completionTime', 'schedulerName'])
 export class SchedulerResult {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: number;

@@ -1,7 +1,9 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequest, ApiNotFound, ApiPageResponse } from '../common/api-responses.js';
 import { BIGINT_ID } from '../common/parse-id.pipe.js';
 import { ListTasksQuery } from './dto/list-tasks.query.js';
+import { TaskResponse, TaskWithResultsResponse } from './dto/task.response.js';
 import { TasksService } from './tasks.service.js';
 
 @ApiTags('tasks')
@@ -10,12 +12,18 @@ export class TasksController {
   constructor(private readonly tasks: TasksService) {}
 
   @Get()
-  list(@Query() query: ListTasksQuery) {
-    const { limit, cursor, ...filter } = query;
+  @ApiOperation({ summary: 'Tasks, by run and task index; filters on size and compute intensity' })
+  @ApiPageResponse(TaskResponse)
+  @ApiNotFound('The run')
+  list(@Query() { limit, cursor, ...filter }: ListTasksQuery) {
     return this.tasks.list(filter, limit, cursor);
   }
 
   @Get(':id')
+  @ApiOperation({ summary: "One task with every strategy's result" })
+  @ApiOkResponse({ type: TaskWithResultsResponse })
+  @ApiBadRequest()
+  @ApiNotFound('The task')
   get(@Param('id', BIGINT_ID) id: number) {
     return this.tasks.get(id);
   }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { RunScopeModule } from '../common/run-scope.module.js';
 import { ResultsModule } from '../results/results.module.js';
 import { Task } from './task.entity.js';
 import { TasksController } from './tasks.controller.js';
@@ -7,7 +8,7 @@ import { TasksRepository } from './tasks.repository.js';
 import { TasksService } from './tasks.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Task]), ResultsModule],
+  imports: [TypeOrmModule.forFeature([Task]), ResultsModule, RunScopeModule],
   controllers: [TasksController],
   providers: [TasksService, TasksRepository],
   exports: [TasksService, TasksRepository],

@@ -11,14 +11,20 @@ export interface TaskFilter {
   maxIntensity?: number;
 }
 
+export type TaskKey = [runId: number, taskId: number];
+
 @Injectable()
 export class TasksRepository {
   constructor(@InjectRepository(Task) private readonly tasks: Repository<Task>) {}
 
-  /** In insertion order; `afterId` is the last id of the previous page. */
-  findPage(filter: TaskFilter, limit: number, afterId?: number): Promise<Task[]> {
-    const query = this.tasks.createQueryBuilder('t').orderBy('t.id', 'ASC').limit(limit);
-    if (afterId !== undefined) query.andWhere('t.id > :afterId', { afterId });
+  /**
+   * Ordered by (run, task), the unique key: a run's new tasks land after its existing ones, so a
+   * walk over the pages sees every task that existed at its start exactly once. `after` is the
+   * previous page's last key.
+   */
+  findPage(filter: TaskFilter, limit: number, after?: TaskKey): Promise<Task[]> {
+    const query = this.tasks.createQueryBuilder('t').orderBy('t.run_id', 'ASC').addOrderBy('t.task_id', 'ASC').limit(limit);
+    if (after !== undefined) query.andWhere('(t.run_id, t.task_id) > (:afterRun, :afterTask)', { afterRun: after[0], afterTask: after[1] });
     if (filter.runId !== undefined) query.andWhere('t.run_id = :runId', { runId: filter.runId });
     if (filter.minSize !== undefined) query.andWhere('t.size >= :minSize', { minSize: filter.minSize });
     if (filter.maxSize !== undefined) query.andWhere('t.size <= :maxSize', { maxSize: filter.maxSize });

@@ -1,25 +1,29 @@
 import { Injectable } from '@nestjs/common';
 import { NotFound } from '../common/app-errors.js';
-import { decodeCursor, toPage, type Page } from '../common/page.js';
+import { decodeKeyCursor, toKeyPage, type Page } from '../common/page.js';
+import { RunScope } from '../common/run-scope.service.js';
 import { ResultsService } from '../results/results.service.js';
-import { TaskResponse } from './dto/task.response.js';
-import { TasksRepository, type TaskFilter } from './tasks.repository.js';
+import { TaskResponse, TaskWithResultsResponse } from './dto/task.response.js';
+import { TasksRepository, type TaskFilter, type TaskKey } from './tasks.repository.js';
 
 @Injectable()
 export class TasksService {
   constructor(
     private readonly tasks: TasksRepository,
     private readonly results: ResultsService,
+    private readonly scope: RunScope,
   ) {}
 
   async list(filter: TaskFilter, limit: number, cursor?: string): Promise<Page<TaskResponse>> {
-    const rows = await this.tasks.findPage(filter, limit + 1, decodeCursor(cursor));
-    const page = toPage(rows, limit, (t) => t.id);
+    const after = decodeKeyCursor<TaskKey>(cursor, ['int', 'int']);
+    if (filter.runId !== undefined) await this.scope.assertExists(filter.runId);
+    const rows = await this.tasks.findPage(filter, limit + 1, after);
+    const page = toKeyPage(rows, limit, (t) => [t.runId, t.taskId]);
     return { items: page.items.map(TaskResponse.from), nextCursor: page.nextCursor };
   }
 
   /** The task with every strategy's result for it. */
-  async get(id: number): Promise<TaskResponse> {
+  async get(id: number): Promise<TaskWithResultsResponse> {
     const task = await this.tasks.findById(id);
     if (!task) throw new NotFound('task', id);
     return { ...TaskResponse.from(task), results: await this.results.forTask(task.runId, task.taskId) };

@@ -1,10 +1,12 @@
-import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { DOUBLE } from '../database/column-types.js';
 import { SimulationRun } from '../simulation/simulation-run.entity.js';
 
 /** A task's features with the oracle's label: what hybrid_ml learns from. */
 @Entity({ name: 'training_data' })
 @Unique('uq_training_data_run_task', ['runId', 'taskId'])
+// Latest-first pages of one run.
+@Index('idx_training_data_run_id', ['runId', 'id'])
 export class TrainingSample {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: number;

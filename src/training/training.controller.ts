@@ -1,7 +1,11 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequest, ApiNotFound, ApiPageResponse } from '../common/api-responses.js';
 import { BIGINT_ID } from '../common/parse-id.pipe.js';
-import { ListTrainingDataQuery } from './dto/list-training-data.query.js';
+import { RunQuery } from '../metrics/dto/list-windows.query.js';
+import { ListTrainingDataQuery, ModelQuery } from './dto/list-training-data.query.js';
+import { ModelResponse, TrainingStatsResponse } from './dto/training-stats.response.js';
+import { TrainingSampleResponse } from './dto/training-sample.response.js';
 import { TrainingService } from './training.service.js';
 
 @ApiTags('training')
@@ -10,12 +14,37 @@ export class TrainingController {
   constructor(private readonly training: TrainingService) {}
 
   @Get('data')
-  listSamples(@Query() query: ListTrainingDataQuery) {
-    return this.training.listSamples(query.runId, query.limit, query.cursor);
+  @ApiOperation({ summary: 'Training samples (features + oracle label), latest first' })
+  @ApiPageResponse(TrainingSampleResponse)
+  @ApiNotFound('The run')
+  listSamples(@Query() { runId, limit, cursor }: ListTrainingDataQuery) {
+    return this.training.listSamples(runId, limit, cursor);
   }
 
   @Get('data/:id')
+  @ApiOperation({ summary: 'One training sample' })
+  @ApiOkResponse({ type: TrainingSampleResponse })
+  @ApiBadRequest()
+  @ApiNotFound('The sample')
   getSample(@Param('id', BIGINT_ID) id: number) {
     return this.training.getSample(id);
+  }
+
+  @Get('stats')
+  @ApiOperation({ summary: "Sample count and the label's distribution for a run" })
+  @ApiOkResponse({ type: TrainingStatsResponse })
+  @ApiBadRequest()
+  @ApiNotFound('The run (or, with runId omitted, a continuous run)')
+  stats(@Query() { runId }: RunQuery) {
+    return this.training.stats(runId);
+  }
+
+  @Get('model')
+  @ApiOperation({ summary: "The run's current hybrid_ml model version (R², MAE, importances) and its history, newest first" })
+  @ApiOkResponse({ type: ModelResponse })
+  @ApiBadRequest()
+  @ApiNotFound('The run (or, with runId omitted, a continuous run)')
+  model(@Query() { runId, limit }: ModelQuery) {
+    return this.training.model(runId, limit);
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { RunScopeModule } from '../common/run-scope.module.js';
 import { ModelVersion } from './model-version.entity.js';
 import { TrainingSample } from './training-sample.entity.js';
 import { TrainingController } from './training.controller.js';
@@ -7,7 +8,7 @@ import { TrainingRepository } from './training.repository.js';
 import { TrainingService } from './training.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([TrainingSample, ModelVersion])],
+  imports: [TypeOrmModule.forFeature([TrainingSample, ModelVersion]), RunScopeModule],
   controllers: [TrainingController],
   providers: [TrainingService, TrainingRepository],
   exports: [TrainingService, TrainingRepository],

@@ -1,14 +1,22 @@
 import { Injectable } from '@nestjs/common';
+import { RunCacheService } from '../cache/run-cache.service.js';
 import { NotFound } from '../common/app-errors.js';
 import { decodeCursor, toPage, type Page } from '../common/page.js';
+import { RunScope } from '../common/run-scope.service.js';
+import { ModelVersionResponse, type ModelResponse, type TrainingStatsResponse } from './dto/training-stats.response.js';
 import { TrainingSampleResponse } from './dto/training-sample.response.js';
-import { TrainingRepository } from './training.repository.js';
+import { LABEL_BINS, TrainingRepository } from './training.repository.js';
 
 @Injectable()
 export class TrainingService {
-  constructor(private readonly training: TrainingRepository) {}
+  constructor(
+    private readonly training: TrainingRepository,
+    private readonly scope: RunScope,
+    private readonly cache: RunCacheService,
+  ) {}
 
   async listSamples(runId: number | undefined, limit: number, cursor?: string): Promise<Page<TrainingSampleResponse>> {
+    if (runId !== undefined) await this.scope.assertExists(runId);
     const rows = await this.training.findSamplePage(runId, limit + 1, decodeCursor(cursor));
     const page = toPage(rows, limit, (s) => s.id);
     return { items: page.items.map(TrainingSampleResponse.from), nextCursor: page.nextCursor };
@@ -18,5 +26,35 @@ export class TrainingService {
     const row = await this.training.findSampleById(id);
     if (!row) throw new NotFound('training sample', id);
     return TrainingSampleResponse.from(row);
+  }
+
+  /** Sample count and label distribution of a run (runId omitted: the continuous run); cached per run version. */
+  async stats(runId: number | undefined): Promise<TrainingStatsResponse> {
+    const id = await this.scope.resolve(runId);
+    return this.cache.wrap(id, 'training-stats', {}, async () => {
+      await this.scope.assertExists(id);
+      const s = await this.training.labelStats(id);
+      return {
+        runId: id,
+        count: s.count,
+        meanLabel: s.mean,
+        minLabel: s.min,
+        maxLabel: s.max,
+        stddevLabel: s.stddev,
+        cpuOnly: s.cpuOnly,
+        gpuOnly: s.gpuOnly,
+        labelDistribution: s.bins.map((count, i) => ({ from: i / LABEL_BINS, to: (i + 1) / LABEL_BINS, count: Number(count) })),
+      };
+    });
+  }
+
+  /** The run's current model version and its history, newest first; cached per run version. */
+  async model(runId: number | undefined, limit: number): Promise<ModelResponse> {
+    const id = await this.scope.resolve(runId);
+    return this.cache.wrap(id, 'training-model', { limit }, async () => {
+      await this.scope.assertExists(id);
+      const history = (await this.training.findModelVersions(id, limit)).map(ModelVersionResponse.from);
+      return { runId: id, current: history[0] ?? null, history };
+    });
   }
 }

@@ -1,38 +1,42 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { SchedulerResult } from '../scheduler-result.entity.js';
+import type { ResultRow } from '../results.repository.js';
 
+/** The fields of a result, in the order of the CSV export's columns. */
+export const RESULT_FIELDS = [
+  'runId',
+  'taskId',
+  'schedulerName',
+  'gpuFraction',
+  'cpuFraction',
+  'gpuId',
+  'execTime',
+  'waitTime',
+  'completionTime',
+  'startTime',
+  'finishTime',
+  'energyConsumption',
+  'executionCost',
+] as const satisfies readonly (keyof ResultRow)[];
+
+/** One strategy's placement of one task and its simulated outcome (times in simulated seconds). */
 export class ResultResponse {
-  @ApiProperty() id: number;
   @ApiProperty() runId: number;
   @ApiProperty() taskId: number;
-  @ApiProperty() schedulerName: string;
-  @ApiProperty() gpuFraction: number;
-  @ApiProperty() cpuFraction: number;
-  @ApiProperty({ nullable: true, type: Number }) gpuId: number | null;
-  @ApiProperty() execTime: number;
-  @ApiProperty() waitTime: number;
-  @ApiProperty() completionTime: number;
+  @ApiProperty({ example: 'eft' }) schedulerName: string;
+  @ApiProperty({ minimum: 0, maximum: 1 }) gpuFraction: number;
+  @ApiProperty({ minimum: 0, maximum: 1 }) cpuFraction: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'null when the task ran on the CPU alone' }) gpuId: number | null;
+  @ApiProperty({ description: 'Time on an idle machine, s' }) execTime: number;
+  @ApiProperty({ description: 'completionTime − execTime, s' }) waitTime: number;
+  @ApiProperty({ description: 'finish − arrival, s' }) completionTime: number;
   @ApiProperty() startTime: number;
   @ApiProperty() finishTime: number;
-  @ApiProperty() energyConsumption: number;
-  @ApiProperty() executionCost: number;
+  @ApiProperty({ description: 'J' }) energyConsumption: number;
+  @ApiProperty({ description: '$' }) executionCost: number;
 
-  static from(r: SchedulerResult): ResultResponse {
-    return {
-      id: r.id,
-      runId: r.runId,
-      taskId: r.taskId,
-      schedulerName: r.schedulerName,
-      gpuFraction: r.gpuFraction,
-      cpuFraction: r.cpuFraction,
-      gpuId: r.gpuId,
-      execTime: r.execTime,
-      waitTime: r.waitTime,
-      completionTime: r.completionTime,
-      startTime: r.startTime,
-      finishTime: r.finishTime,
-      energyConsumption: r.energyConsumption,
-      executionCost: r.executionCost,
-    };
+  static from(r: ResultRow): ResultResponse {
+    const out = {} as ResultResponse;
+    for (const f of RESULT_FIELDS) (out as unknown as Record<string, unknown>)[f] = r[f];
+    return out;
   }
 }

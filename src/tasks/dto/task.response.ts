@@ -1,30 +1,24 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { ResultResponse } from '../../results/dto/result.response.js';
 import type { Task } from '../task.entity.js';
 
 export class TaskResponse {
-  @ApiProperty() id: number;
+  @ApiProperty({ description: 'Database id (GET /api/tasks/:id)' }) id: number;
   @ApiProperty() runId: number;
-  @ApiProperty() taskId: number;
+  @ApiProperty({ description: 'Index of the task in its run' }) taskId: number;
   @ApiProperty() size: number;
   @ApiProperty() computeIntensity: number;
-  @ApiProperty() memoryRequired: number;
-  @ApiProperty() durationEstimate: number;
+  @ApiProperty({ description: 'MB' }) memoryRequired: number;
+  @ApiProperty({ description: 'CPU seconds' }) durationEstimate: number;
   @ApiProperty() arrivalTime: number;
-  @ApiProperty({ type: [Number] }) dependencies: number[];
-  @ApiPropertyOptional({ type: [ResultResponse] }) results?: ResultResponse[];
+  @ApiProperty({ type: [Number], description: 'taskIds of the parents' }) dependencies: number[];
 
   static from(t: Task): TaskResponse {
-    return {
-      id: t.id,
-      runId: t.runId,
-      taskId: t.taskId,
-      size: t.size,
-      computeIntensity: t.computeIntensity,
-      memoryRequired: t.memoryRequired,
-      durationEstimate: t.durationEstimate,
-      arrivalTime: t.arrivalTime,
-      dependencies: t.dependencies,
-    };
+    const { id, runId, taskId, size, computeIntensity, memoryRequired, durationEstimate, arrivalTime, dependencies } = t;
+    return { id, runId, taskId, size, computeIntensity, memoryRequired, durationEstimate, arrivalTime, dependencies };
   }
+}
+
+export class TaskWithResultsResponse extends TaskResponse {
+  @ApiProperty({ type: [ResultResponse], description: "Every strategy's result, by strategy name" }) results: ResultResponse[];
 }

@@ -1,0 +1,163 @@
+// HTTP benchmark (not a test): `npm run bench:http`. Needs a PostgreSQL server (DATABASE_URL, default
+// postgres://postgres@127.0.0.1:5432/postgres) to create a scratch database in; uses REDIS_URL when set.
+import 'reflect-metadata';
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import type { DataSource } from 'typeorm';
+import { LeaderboardRepository } from '../src/metrics/leaderboard.repository.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const TASKS = Number(process.env.BENCH_TASKS ?? 100_000);
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
+const CONNECTIONS = 50;
+
+const STRATEGIES = `(VALUES (1,'round_robin',3.0),(2,'random',2.5),(3,'greedy',1.5),(4,'hybrid_ml',0.8),(5,'rl_agent',1.2),(6,'oracle',0.5),(7,'eft',0.6)) st(ord, name, wk)`;
+// A plausible run after the machine model of DESIGN.md: $1 = run id, $2 = tasks.
+const SEED_TASKS = `
+  CREATE TEMP TABLE g AS
+  SELECT i, sz AS size, ci, mem, (sz/1000.0)^1.5/(ci+0.5) AS t, 1+3*ci AS s, mem/16000.0 AS c, i*0.5 AS arrival
+  FROM (SELECT i, sz, ci, least(5000, greatest(10, sz/10000.0*5000 + (random()-0.5)*1000)) AS mem
+        FROM (SELECT i, least(10000, floor(100*power(1-random(), -1/1.5)))::int AS sz,
+                     least(1, greatest(0.05, CASE WHEN random()<0.3 THEN 0.2 ELSE 0.8 END + (random()-0.5)*0.3)) AS ci
+              FROM generate_series(0, $2::int - 1) i) a) b;
+  INSERT INTO tasks (run_id, task_id, size, compute_intensity, memory_required, duration_estimate, arrival_time)
+  SELECT $1, i, size, ci, mem, t, arrival FROM g ORDER BY i;`;
+const SEED_RESULTS = `
+  INSERT INTO scheduler_results (run_id, task_id, scheduler_name, gpu_fraction, cpu_fraction, gpu_id, exec_time, wait_time, completion_time,
+                                 start_time, finish_time, energy_consumption, execution_cost)
+  SELECT $1, i, name, f, 1-f, CASE WHEN f>0 THEN i % 4 END, ex, w, ex+w, arrival+w, arrival+w+ex, 100*cpu + 200*gpu, 0.00002*cpu + 0.0001*gpu
+  FROM (SELECT i, name, f, arrival, (1-f)*t AS cpu, CASE WHEN f>0 THEN f*t/s + c ELSE 0 END AS gpu,
+               greatest((1-f)*t, CASE WHEN f>0 THEN f*t/s + c ELSE 0 END) AS ex, random()*wk*t AS w
+        FROM (SELECT g.*, st.name, st.ord, st.wk,
+                     CASE st.name WHEN 'round_robin' THEN CASE WHEN i % 5 = 0 THEN 0 ELSE 1 END WHEN 'random' THEN random()
+                       WHEN 'greedy' THEN ci WHEN 'hybrid_ml' THEN least(1, greatest(0, fs + (random()-0.5)*0.1))
+                       WHEN 'rl_agent' THEN round(random()*5)/5 WHEN 'oracle' THEN fs ELSE round(fs*20)/20 END AS f
+              FROM (SELECT g.*, CASE WHEN c >= t THEN 0 ELSE s*(t-c)/(t*(1+s)) END AS fs FROM g) g CROSS JOIN ${STRATEGIES}
+              ORDER BY i, st.ord) x) y;`;
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function waitFor(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    if (child.exitCode !== null) throw new Error(`${url}: process exited with ${child.exitCode}`);
+    if ((await fetch(url).catch(() => undefined))?.status === 200) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} not 200 within ${timeoutMs} ms`);
+}
+
+async function admin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: SERVER_URL });
+  await client.connect();
+  await client.query(sql).finally(() => client.end());
+}
+
+interface Figures {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+}
+
+async function load(name: string, url: string): Promise<Figures> {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S });
+  const figures = { name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx + result.errors };
+  console.log(`  ${name.padEnd(34)} ${figures.rps.toFixed(0).padStart(7)} req/s  p50 ${String(figures.p50).padStart(4)} ms  p99 ${String(figures.p99).padStart(4)} ms  non-2xx/errors ${figures.non2xx}`);
+  return figures;
+}
+
+/** The leaderboard's SQL as the service runs it (both scans concurrently), timed straight against PostgreSQL. */
+async function uncachedLeaderboardMs(databaseUrl: string, runId: number): Promise<number> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  const sut = new LeaderboardRepository({ query: async (sql: string, params: unknown[]) => (await pool.query(sql, params)).rows } as unknown as DataSource);
+  const times: number[] = [];
+  for (let i = 0; i < 12; i++) {
+    const started = performance.now();
+    await Promise.all([sut.aggregates(runId), sut.wins(runId, 'oracle')]);
+    if (i >= 2) times.push(performance.now() - started);
+  }
+  await pool.end();
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+async function main(): Promise<void> {
+  const name = `hms_bench_${process.pid}_${Date.now().toString(36)}`;
+  const dbUrl = new URL(SERVER_URL);
+  dbUrl.pathname = `/${name}`;
+  const databaseUrl = dbUrl.toString();
+  await admin(`CREATE DATABASE ${name}`);
+  const children: ChildProcess[] = [];
+  try {
+    const appPort = await freePort();
+    const app = spawn(process.execPath, [path.join(ROOT, 'dist/main.js')], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, PORT: String(appPort), HOST: '127.0.0.1', SIM_AUTOSTART: 'false', LOG_LEVEL: 'warn', THROTTLE_LIMIT: '1000000', ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}) },
+    });
+    children.push(app);
+    const base = `http://127.0.0.1:${appPort}`;
+    await waitFor(`${base}/ready`, app);
+
+    console.log(`seeding ${TASKS} tasks and ${TASKS * 7} results into ${name} ...`);
+    const seeder = new pg.Client({ connectionString: databaseUrl });
+    await seeder.connect();
+    const { rows } = await seeder.query<{ id: number }>(`INSERT INTO simulation_state (name, kind, status, seed, config, tasks_processed, tasks_total) VALUES ('bench', 'continuous', 'stopped', 42, '{}', $1, $1) RETURNING id`, [TASKS]);
+    const runId = rows[0].id;
+    await seeder.query('SELECT setseed(0.42)');
+    // Our own integers, inlined: CREATE TABLE AS takes no bind parameters.
+    const inline = (sql: string) => sql.replaceAll('$1', String(runId)).replaceAll('$2', String(TASKS));
+    await seeder.query(inline(SEED_TASKS));
+    await seeder.query(inline(SEED_RESULTS));
+    await seeder.query('VACUUM ANALYZE');
+    await seeder.end();
+
+    const barePort = await freePort();
+    const bareBody = JSON.stringify({ status: 'ok', service: 'bare node:http', padding: 'x'.repeat(140) });
+    const bare = spawn(process.execPath, ['-e', `require('node:http').createServer((q, s) => { s.writeHead(200, { 'content-type': 'application/json' }); s.end(${JSON.stringify(bareBody)}); }).listen(${barePort}, '127.0.0.1')`], { stdio: 'inherit' });
+    children.push(bare);
+    await waitFor(`http://127.0.0.1:${barePort}/`, bare);
+
+    console.log(`autocannon: ${CONNECTIONS} connections, ${DURATION_S} s each (cache: ${process.env.REDIS_URL ? 'redis' : 'memory'})`);
+    const leaderboardUrl = `${base}/api/metrics/leaderboard?runId=${runId}`;
+    await fetch(leaderboardUrl); // warm the cache
+    const bareFig = await load(`bare node:http (${bareBody.length} B)`, `http://127.0.0.1:${barePort}/`);
+    const health = await load('GET /health', `${base}/health`);
+    const leaderboard = await load('GET /api/metrics/leaderboard (cached)', leaderboardUrl);
+    await load('  … without runId (continuous run)', `${base}/api/metrics/leaderboard`);
+    await load('GET /api/results/comparative?limit=50', `${base}/api/results/comparative?runId=${runId}&limit=50`);
+    const uncached = await uncachedLeaderboardMs(databaseUrl, runId);
+    console.log(`  leaderboard SQL, uncached (median of 10) ${uncached.toFixed(0)} ms over ${TASKS * 7} results`);
+    console.log(
+      JSON.stringify({
+        bench: 'http',
+        health_ratio: Number((health.rps / bareFig.rps).toFixed(3)),
+        leaderboard_ratio: Number((leaderboard.rps / bareFig.rps).toFixed(3)),
+        leaderboard_p99_ms: leaderboard.p99,
+        leaderboard_uncached_ms: Math.round(uncached),
+      }),
+    );
+  } finally {
+    for (const child of children) child.kill('SIGTERM');
+    await Promise.all(children.map((c) => (c.exitCode !== null ? undefined : new Promise((r) => c.once('exit', r)))));
+    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,40 @@
+import { applyDecorators, type Type } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiExtraModels, ApiNotFoundResponse, ApiOkResponse, ApiProperty, getSchemaPath } from '@nestjs/swagger';
+
+/** The one error shape every route answers with (see HttpExceptionFilter). */
+export class ErrorResponse {
+  @ApiProperty({ example: 400 }) statusCode: number;
+  @ApiProperty({ example: 'Bad Request' }) error: string;
+  @ApiProperty({
+    oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
+    description: 'What went wrong; validation errors list one message per field',
+    example: ['limit must not be greater than 1000'],
+  })
+  message: string | string[];
+  @ApiProperty({ description: 'The request id (x-request-id), to quote back', example: '1b4e28ba-2fa1-11d2-883f-0016d3cca427' })
+  requestId: string;
+}
+
+/** 400 (validation) in the error shape. */
+export const ApiBadRequest = () => ApiBadRequestResponse({ type: ErrorResponse, description: 'Invalid query, path or body: one message per field' });
+/** 404 (unknown id) in the error shape. */
+export const ApiNotFound = (what = 'The resource') => ApiNotFoundResponse({ type: ErrorResponse, description: `${what} does not exist` });
+
+/** 200 with `{ items: Model[], nextCursor }`, plus the 400 every list can answer. */
+export function ApiPageResponse(model: Type<unknown>, description?: string) {
+  return applyDecorators(
+    ApiExtraModels(model),
+    ApiOkResponse({
+      description,
+      schema: {
+        type: 'object',
+        required: ['items', 'nextCursor'],
+        properties: {
+          items: { type: 'array', items: { $ref: getSchemaPath(model) } },
+          nextCursor: { type: 'string', nullable: true, description: 'Pass as ?cursor= for the next page; null on the last page' },
+        },
+      },
+    }),
+    ApiBadRequest(),
+  );
+}

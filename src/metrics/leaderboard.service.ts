@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import { RunCacheService } from '../cache/run-cache.service.js';
+import { NotFound } from '../common/app-errors.js';
+import { RunScope } from '../common/run-scope.service.js';
+import { ORACLE_STRATEGY_NAME } from '../simulation/engine/index.js';
+import { LeaderboardResponse, SchedulerStandingResponse, type LeaderboardEntry } from './dto/leaderboard.response.js';
+import { LeaderboardRepository, type StrategyAggregates } from './leaderboard.repository.js';
+
+/** Per-run strategy standings, computed in SQL over the stored results and cached per run version. */
+@Injectable()
+export class LeaderboardService {
+  constructor(
+    private readonly leaderboard: LeaderboardRepository,
+    private readonly scope: RunScope,
+    private readonly cache: RunCacheService,
+  ) {}
+
+  /** runId omitted: the continuous run. */
+  async get(runId: number | undefined): Promise<LeaderboardResponse> {
+    const id = await this.scope.resolve(runId);
+    // A cached answer proves the run existed when it was computed: hits cost no query at all.
+    return this.cache.wrap(id, 'leaderboard', {}, async () => {
+      await this.scope.assertExists(id);
+      return { runId: id, items: await this.compute(id) };
+    });
+  }
+
+  async standing(name: string, runId: number | undefined): Promise<SchedulerStandingResponse> {
+    const board = await this.get(runId);
+    const index = board.items.findIndex((e) => e.scheduler === name);
+    if (index < 0) throw new NotFound(`scheduler ${name} in run`, board.runId);
+    return { runId: board.runId, rank: index + 1, of: board.items.length, standing: board.items[index] };
+  }
+
+  private async compute(runId: number): Promise<LeaderboardEntry[]> {
+    // Two independent index scans on two pooled connections: the answer takes the longer of them, not their sum.
+    const [aggregates, wins] = await Promise.all([this.leaderboard.aggregates(runId), this.leaderboard.wins(runId, ORACLE_STRATEGY_NAME)]);
+    const regret = await this.regret(runId, aggregates);
+    const winsOf = new Map(wins.map((w) => [w.scheduler, w.wins]));
+    return aggregates
+      .map((a): LeaderboardEntry => {
+        const contender = a.scheduler !== ORACLE_STRATEGY_NAME;
+        const won = contender ? (winsOf.get(a.scheduler) ?? 0) : 0;
+        return {
+          scheduler: a.scheduler,
+          tasks: a.tasks,
+          meanCompletionTime: a.meanCompletionTime,
+          p50CompletionTime: a.percentiles[0],
+          p95CompletionTime: a.percentiles[1],
+          p99CompletionTime: a.percentiles[2],
+          meanExecTime: a.meanExecTime,
+          meanWaitTime: a.meanWaitTime,
+          totalEnergy: a.totalEnergy,
+          totalCost: a.totalCost,
+          wins: won,
+          // Every non-oracle result that is not a win lost to another strategy on its task.
+          losses: contender ? a.tasks - won : 0,
+          meanRegret: regret.get(a.scheduler) ?? 0,
+        };
+      })
+      .sort((x, y) => x.meanCompletionTime - y.meanCompletionTime || x.scheduler.localeCompare(y.scheduler));
+  }
+
+  /**
+   * Mean regret vs the oracle. The run writer stores every strategy's result of a task in one
+   * transaction, so normally each strategy covers exactly the oracle's tasks and the mean of the
+   * differences is the difference of the means (no join needed). Otherwise: the exact join.
+   */
+  private async regret(runId: number, aggregates: StrategyAggregates[]): Promise<Map<string, number>> {
+    const oracle = aggregates.find((a) => a.scheduler === ORACLE_STRATEGY_NAME);
+    if (!oracle) return new Map();
+    if (aggregates.every((a) => a.tasks === oracle.tasks)) {
+      return new Map(aggregates.map((a) => [a.scheduler, a.meanExecTime - oracle.meanExecTime]));
+    }
+    return new Map((await this.leaderboard.regret(runId, ORACLE_STRATEGY_NAME)).map((r) => [r.scheduler, r.meanRegret]));
+  }
+}
