@@ -8,7 +8,9 @@ import { HealthModule } from './health/health.module.js';
 import { LegacyModule } from './legacy/legacy.module.js';
 import { LiveModule } from './live/live.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { ObservabilityModule } from './observability/observability.module.js';
 import { ResultsModule } from './results/results.module.js';
+import { SecurityModule } from './security/security.module.js';
 import { SimulationModule } from './simulation/simulation.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
 import { TrainingModule } from './training/training.module.js';
@@ -32,6 +34,8 @@ export class AppModule {
           useFactory: () => buildDataSourceOptions({ url: databaseUrl, poolSize: env.DB_POOL_SIZE, migrationsRun: env.DB_MIGRATIONS_RUN }),
         }),
         CacheModule,
+        ObservabilityModule,
+        SecurityModule,
         HealthModule,
         SimulationModule,
         TasksModule,

@@ -3,16 +3,20 @@ import { createApp } from './app.setup.js';
 import { InvalidEnvironmentError } from './config/env.schema.js';
 import { readEnv } from './config/env.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedded-postgres.js';
+import { createRootLogger, PinoNestLogger } from './observability/logger.js';
 
 async function bootstrap(): Promise<void> {
   const env = readEnv();
+  // JSON on stdout from the first line on, embedded PostgreSQL start-up included.
+  const pino = createRootLogger(env.LOG_LEVEL);
+  Logger.overrideLogger(new PinoNestLogger(pino));
   const logger = new Logger('Bootstrap');
   let embedded: EmbeddedDatabase | undefined;
   if (!env.DATABASE_URL) {
     logger.log(`DATABASE_URL unset: starting embedded PostgreSQL in ${env.EMBEDDED_PG_DIR} on port ${env.EMBEDDED_PG_PORT}`);
     embedded = await startEmbeddedPostgres(env.EMBEDDED_PG_DIR, env.EMBEDDED_PG_PORT);
   }
-  const app = await createApp({ env, databaseUrl: env.DATABASE_URL ?? embedded!.url }).catch(async (e: unknown) => {
+  const app = await createApp({ env, databaseUrl: env.DATABASE_URL ?? embedded!.url }, pino).catch(async (e: unknown) => {
     await embedded?.stop();
     throw e;
   });

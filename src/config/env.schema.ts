@@ -166,6 +166,11 @@ export class EnvironmentVariables {
   @Max(3600, { message: 'must be an integer 1-3600' })
   THROTTLE_TTL_S = 60;
 
+  // Behind a load balancer or ingress: take the client address from X-Forwarded-For (rate limits, logs).
+  @Transform(toBool)
+  @IsBoolean({ message: 'must be true or false' })
+  TRUST_PROXY = false;
+
   @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: LogLevel = 'info';
 }
@@ -200,10 +205,12 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
   return config;
 }
 
-// Checkpoints must fall on window and retrain boundaries, and a model must take effect before the
-// next retrain is due, so that a run resumed from a checkpoint replays exactly.
 function crossChecks(c: EnvironmentVariables): string[] {
   const problems: string[] = [];
+  // An open write API in production is a misconfiguration, not a default.
+  if (c.NODE_ENV === 'production' && !c.API_KEY) problems.push('API_KEY: must be set when NODE_ENV=production');
+  // Checkpoints must fall on window and retrain boundaries, and a model must take effect before the
+  // next retrain is due, so that a run resumed from a checkpoint replays exactly.
   if (!Number.isInteger(c.SIM_CHECKPOINT_TASKS)) return problems;
   for (const name of ['SIM_WINDOW_TASKS', 'SIM_RETRAIN_INTERVAL', 'SIM_BATCH_RETRAIN_INTERVAL'] as const) {
     if (Number.isInteger(c[name]) && c.SIM_CHECKPOINT_TASKS % c[name] !== 0) {

@@ -20,6 +20,7 @@ export class TcpProxy {
   }
 
   async restore(): Promise<void> {
+    if (this.server) return;
     const server = net.createServer((client) => {
       const upstream = net.connect(this.target.port, this.target.host);
       for (const s of [client, upstream]) {

@@ -34,11 +34,19 @@ export interface RunListener {
   onRetrain?(info: ModelInfo, runId: number): void;
 }
 
+/** Counters a run reports to (Prometheus), bound to the run's kind by whoever opens it. */
+export interface RunMetricsSink {
+  taskProcessed(): void;
+  flushed(ms: number, rows: number): void;
+  retrained(ms: number): void;
+}
+
 export interface RunDeps {
   writer: RunStoreRepository;
   trainer: ModelTrainer;
   cache: RunCacheService;
   listener?: RunListener;
+  metrics?: RunMetricsSink;
 }
 
 interface Training {
@@ -106,6 +114,7 @@ export class RunExecution {
       this.batch.add(step);
       this.batch.windows.push(...this.windows.add(step));
       this.deps.listener?.onStep?.(step, this.engine);
+      this.deps.metrics?.taskProcessed();
       const processed = index + 1;
       if (processed % this.settings.checkpointEvery === 0) {
         // The snapshot is taken before a retrain draws its seed, so a resume replays the same draw.
@@ -160,7 +169,11 @@ export class RunExecution {
   }
 
   private async writeWithRetry(batch: RunBatch, progress: Parameters<RunStoreRepository['flush']>[2], mayExist: boolean): Promise<void> {
-    await this.retrying('flush', () => this.deps.writer.flush(this.runId, batch, progress, mayExist));
+    await this.retrying('flush', async () => {
+      const started = performance.now();
+      await this.deps.writer.flush(this.runId, batch, progress, mayExist);
+      this.deps.metrics?.flushed(performance.now() - started, batch.tasks.taskId.length + batch.results.taskId.length + batch.size + batch.windows.length);
+    });
     await this.deps.cache.invalidateRun(this.runId);
   }
 
@@ -200,6 +213,7 @@ export class RunExecution {
     this.training = null;
     const info = this.engine.installModel(fit.model, undefined, { r2: fit.r2, mae: fit.mae, samples: fit.samples, importances: fit.importances });
     this.lastRetrainAt = training.trainedAt;
+    this.deps.metrics?.retrained(fit.durationMs);
     await this.retrying('storing the model', () => this.deps.writer.insertModelVersion({
       runId: this.runId,
       version: info.version,

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { RunCacheService } from '../../cache/run-cache.service.js';
 import type { EnvironmentVariables } from '../../config/env.schema.js';
+import { AppMetrics } from '../../observability/app-metrics.service.js';
 import { SimulationEngine, type DeepPartial, type EngineConfig, type Task } from '../engine/index.js';
 import type { RunKind } from '../simulation-run.entity.js';
 import { ModelTrainer } from '../training/model-trainer.service.js';
@@ -27,6 +28,7 @@ export class RunFactory {
     private readonly store: RunStoreRepository,
     private readonly trainer: ModelTrainer,
     private readonly cache: RunCacheService,
+    @Optional() private readonly metrics?: AppMetrics,
   ) {
     this.settings = {
       flushTasks: config.get('SIM_FLUSH_TASKS', { infer: true }),
@@ -67,7 +69,7 @@ export class RunFactory {
       : SimulationEngine.create(run.config.engine as DeepPartial<EngineConfig>);
     const tasks: Task[] | null = run.kind === 'trace' ? await this.store.loadTraceTasks(runId) : null;
     const total = run.kind === 'continuous' ? null : run.tasksTotal;
-    const deps = { writer: this.store, trainer: this.trainer, cache: this.cache, listener };
+    const deps = { writer: this.store, trainer: this.trainer, cache: this.cache, listener, metrics: this.metrics?.forRun(run.kind) };
     return new RunExecution(runId, engine, tasks, total, this.settings, deps, {
       pendingRetrainAt: checkpoint?.pendingRetrainAt ?? null,
       replayUntil: run.tasksProcessed,

@@ -1,0 +1,127 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { CacheService } from '../cache/cache.service.js';
+import { LiveFeedService } from '../live/live-feed.service.js';
+import type { RunMetricsSink } from '../simulation/runs/run-execution.js';
+
+/**
+ * The service's Prometheus metrics. A registry of its own per app instance (not prom-client's
+ * global one), so several apps in one process (the tests) never collide on a metric name.
+ */
+@Injectable()
+export class AppMetrics implements OnModuleInit {
+  readonly registry = new Registry();
+  private cache: CacheService | null = null;
+  private live: LiveFeedService | null = null;
+
+  private readonly httpDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request duration by route pattern, method and status',
+    labelNames: ['route', 'method', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  private readonly tasksProcessed = new Counter({
+    name: 'simulation_tasks_processed_total',
+    help: 'Tasks stepped through every strategy, by run kind',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly flushDuration = new Histogram({
+    name: 'simulation_flush_duration_seconds',
+    help: 'Duration of a successful flush (one transaction), by run kind',
+    labelNames: ['kind'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  private readonly flushRows = new Histogram({
+    name: 'simulation_flush_rows',
+    help: 'Rows written per flush (tasks, results, training samples, windows), by run kind',
+    labelNames: ['kind'] as const,
+    buckets: [10, 100, 500, 1000, 5000, 10000, 50000],
+    registers: [this.registry],
+  });
+
+  private readonly retrainDuration = new Histogram({
+    name: 'simulation_retrain_duration_seconds',
+    help: 'Duration of a hybrid_ml model fit, by run kind',
+    labelNames: ['kind'] as const,
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+
+  constructor(private readonly moduleRef: ModuleRef) {
+    collectDefaultMetrics({ register: this.registry });
+    // CacheService keeps its own counters: read them at scrape time rather than instrument it.
+    const counters = () => this.cache?.counters ?? { hits: 0, misses: 0, errors: 0 };
+    for (const [name, key] of [['hits', 'hits'], ['misses', 'misses'], ['errors', 'errors']] as const) {
+      new Counter({
+        name: `cache_${name}_total`,
+        help: `Cache ${name} since start`,
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          this.inc(counters()[key]);
+        },
+      });
+    }
+    const live = () => this.live?.clients ?? 0;
+    new Gauge({
+      name: 'websocket_clients',
+      help: 'Live-feed WebSocket clients connected now',
+      registers: [this.registry],
+      collect() {
+        this.set(live());
+      },
+    });
+  }
+
+  onModuleInit(): void {
+    // Looked up, not injected: this module is global and the live feed's module depends on the
+    // simulation module, which reports here.
+    this.cache = this.lookup(CacheService);
+    this.live = this.lookup(LiveFeedService);
+  }
+
+  observeHttp(route: string, method: string, status: number, seconds: number): void {
+    this.httpDuration.observe({ route, method, status: String(status) }, seconds);
+  }
+
+  /** The hooks a run of this kind calls (see RunExecution). */
+  forRun(kind: string): RunMetricsSink {
+    // Label children resolved once: taskProcessed runs for every task of a batch run.
+    const tasks = this.tasksProcessed.labels({ kind });
+    const flushDuration = this.flushDuration.labels({ kind });
+    const flushRows = this.flushRows.labels({ kind });
+    const retrain = this.retrainDuration.labels({ kind });
+    return {
+      taskProcessed: () => tasks.inc(),
+      flushed: (ms, rows) => {
+        flushDuration.observe(ms / 1000);
+        flushRows.observe(rows);
+      },
+      retrained: (ms) => retrain.observe(ms / 1000),
+    };
+  }
+
+  private lookup<T>(type: new (...args: never[]) => T): T | null {
+    try {
+      return this.moduleRef.get(type, { strict: false });
+    } catch {
+      return null; // an app assembled without that module: the metric stays at 0
+    }
+  }
+
+  /** Prometheus text exposition. */
+  scrape(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}

@@ -1,0 +1,8 @@
+import { Global, Module } from '@nestjs/common';
+import { AppMetrics } from './app-metrics.service.js';
+import { PrometheusController } from './prometheus.controller.js';
+
+// Global: the simulation reports run metrics here without importing this module.
+@Global()
+@Module({ providers: [AppMetrics], controllers: [PrometheusController], exports: [AppMetrics] })
+export class ObservabilityModule {}

@@ -1,0 +1,44 @@
+import { HttpException, HttpStatus, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { EnvironmentVariables } from '../config/env.schema.js';
+import { RateLimitStorage } from './rate-limit.storage.js';
+
+// Probes and scrapes come from the platform, often many a minute from one address: never limited.
+const UNLIMITED_ROUTES = new Set(['/health', '/ready', '/metrics']);
+
+/**
+ * THROTTLE_LIMIT requests per client IP per THROTTLE_TTL_S, across all routes; past it 429 with
+ * Retry-After until the window (and the block) ends. Counted in Redis when REDIS_URL is set, so
+ * every replica shares the budget.
+ */
+@Injectable()
+export class RateLimitGuard implements CanActivate {
+  private readonly limit: number;
+  private readonly ttlMs: number;
+
+  constructor(
+    config: ConfigService<EnvironmentVariables, true>,
+    private readonly storage: RateLimitStorage,
+  ) {
+    this.limit = config.get('THROTTLE_LIMIT', { infer: true });
+    this.ttlMs = config.get('THROTTLE_TTL_S', { infer: true }) * 1000;
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const http = context.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    if (UNLIMITED_ROUTES.has(request.routeOptions?.url ?? '')) return true;
+    const reply = http.getResponse<FastifyReply>();
+    const record = await this.storage.increment(`ip:${request.ip}`, this.ttlMs, this.limit, this.ttlMs);
+    if (record.isBlocked) {
+      void reply.header('retry-after', String(Math.max(1, record.timeToBlockExpire)));
+      throw new HttpException({ error: 'Too Many Requests', message: `rate limit of ${this.limit} requests per ${this.ttlMs / 1000} s exceeded; retry after the Retry-After seconds` }, HttpStatus.TOO_MANY_REQUESTS);
+    }
+    void reply.header('x-ratelimit-limit', String(this.limit));
+    void reply.header('x-ratelimit-remaining', String(Math.max(0, this.limit - record.totalHits)));
+    void reply.header('x-ratelimit-reset', String(record.timeToExpire));
+    return true;
+  }
+}
