@@ -40,6 +40,12 @@ const SEED_RESULTS = `
               FROM (SELECT g.*, CASE WHEN c >= t THEN 0 ELSE s*(t-c)/(t*(1+s)) END AS fs FROM g) g CROSS JOIN ${STRATEGIES}
               ORDER BY i, st.ord) x) y;`;
 
+// As the run writer does: a task's win goes to the non-oracle strategies with its smallest completion time.
+const SEED_WINS = `
+  UPDATE scheduler_results r SET won = true
+    FROM (SELECT task_id, min(completion_time) AS best FROM scheduler_results WHERE run_id = $1 AND scheduler_name <> 'oracle' GROUP BY task_id) b
+   WHERE r.run_id = $1 AND r.task_id = b.task_id AND r.scheduler_name <> 'oracle' AND r.completion_time = b.best`;
+
 async function freePort(): Promise<number> {
   const server = net.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -79,14 +85,14 @@ async function load(name: string, url: string): Promise<Figures> {
   return figures;
 }
 
-/** The leaderboard's SQL as the service runs it (both scans concurrently), timed straight against PostgreSQL. */
+/** The leaderboard's SQL as the service runs it (one covering scan), timed straight against PostgreSQL. */
 async function uncachedLeaderboardMs(databaseUrl: string, runId: number): Promise<number> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
   const sut = new LeaderboardRepository({ query: async (sql: string, params: unknown[]) => (await pool.query(sql, params)).rows } as unknown as DataSource);
   const times: number[] = [];
   for (let i = 0; i < 12; i++) {
     const started = performance.now();
-    await Promise.all([sut.aggregates(runId), sut.wins(runId, 'oracle')]);
+    await sut.aggregates(runId);
     if (i >= 2) times.push(performance.now() - started);
   }
   await pool.end();
@@ -122,6 +128,7 @@ async function main(): Promise<void> {
     const inline = (sql: string) => sql.replaceAll('$1', String(runId)).replaceAll('$2', String(TASKS));
     await seeder.query(inline(SEED_TASKS));
     await seeder.query(inline(SEED_RESULTS));
+    await seeder.query(inline(SEED_WINS));
     await seeder.query('VACUUM ANALYZE');
     await seeder.end();
 

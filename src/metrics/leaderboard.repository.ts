@@ -12,10 +12,7 @@ export interface StrategyAggregates {
   meanWaitTime: number;
   totalEnergy: number;
   totalCost: number;
-}
-
-export interface StrategyWins {
-  scheduler: string;
+  /** Tasks it won (stored with each result by the run writer). */
   wins: number;
 }
 
@@ -24,32 +21,17 @@ export interface StrategyWins {
 export class LeaderboardRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Per strategy: counts, means, sums and completion-time percentiles (one index-only scan in (strategy, completion) order). */
+  /** Per strategy: counts, means, sums, wins and completion-time percentiles (one index-only scan in (strategy, completion) order). */
   aggregates(runId: number): Promise<StrategyAggregates[]> {
     return this.db.query(
       `SELECT scheduler_name AS scheduler, count(*) AS tasks, avg(completion_time) AS "meanCompletionTime",
               percentile_cont(ARRAY[0.5, 0.95, 0.99]::float8[]) WITHIN GROUP (ORDER BY completion_time) AS percentiles,
               avg(exec_time) AS "meanExecTime", avg(wait_time) AS "meanWaitTime",
-              sum(energy_consumption) AS "totalEnergy", sum(execution_cost) AS "totalCost"
+              sum(energy_consumption) AS "totalEnergy", sum(execution_cost) AS "totalCost",
+              count(*) FILTER (WHERE won)::int AS wins
        FROM scheduler_results WHERE run_id = $1
        GROUP BY scheduler_name`,
       [runId],
-    );
-  }
-
-  /**
-   * Per non-oracle strategy, the tasks it won: its completion time is the smallest among the
-   * non-oracle strategies on that task (rank 1; ties all rank 1). One index-only scan in
-   * (task, completion) order; the run condition stops each task after its winners.
-   */
-  wins(runId: number, oracle: string): Promise<StrategyWins[]> {
-    return this.db.query(
-      `SELECT scheduler_name AS scheduler, count(*) AS wins
-       FROM (SELECT scheduler_name, rank() OVER (PARTITION BY task_id ORDER BY completion_time) AS rk
-             FROM scheduler_results WHERE run_id = $1 AND scheduler_name <> $2) ranked
-       WHERE rk = 1
-       GROUP BY scheduler_name`,
-      [runId, oracle],
     );
   }
 

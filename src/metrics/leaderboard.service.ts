@@ -33,14 +33,13 @@ export class LeaderboardService {
   }
 
   private async compute(runId: number): Promise<LeaderboardEntry[]> {
-    // Two independent index scans on two pooled connections: the answer takes the longer of them, not their sum.
-    const [aggregates, wins] = await Promise.all([this.leaderboard.aggregates(runId), this.leaderboard.wins(runId, ORACLE_STRATEGY_NAME)]);
+    // One index-only pass: wins are stored with each result, so they need no second scan.
+    const aggregates = await this.leaderboard.aggregates(runId);
     const regret = await this.regret(runId, aggregates);
-    const winsOf = new Map(wins.map((w) => [w.scheduler, w.wins]));
     return aggregates
       .map((a): LeaderboardEntry => {
         const contender = a.scheduler !== ORACLE_STRATEGY_NAME;
-        const won = contender ? (winsOf.get(a.scheduler) ?? 0) : 0;
+        const won = contender ? a.wins : 0;
         return {
           scheduler: a.scheduler,
           tasks: a.tasks,

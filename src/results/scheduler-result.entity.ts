@@ -1,33 +1,31 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { DOUBLE } from '../database/column-types.js';
 import { SimulationRun } from '../simulation/simulation-run.entity.js';
 
 /** One strategy's placement of one task and its simulated outcome. */
+// The natural key is the primary key: results are the bulk of every run's rows, and each index
+// they carry costs every insert (a surrogate id and its index bought nothing).
 @Entity({ name: 'scheduler_results' })
-@Unique('uq_scheduler_results_run_task_scheduler', ['runId', 'taskId', 'schedulerName'])
-// Serves per-strategy reads (filters, leaderboard) without touching other strategies' rows.
-@Index('idx_scheduler_results_run_scheduler_task', ['runId', 'schedulerName', 'taskId'])
-// Covers the leaderboard's per-strategy aggregates and percentiles: an index-only scan that
-// hands each strategy's completion times over already sorted.
-@Index('idx_scheduler_results_leaderboard', ['runId', 'schedulerName', 'completionTime', 'execTime', 'waitTime', 'energyConsumption', 'executionCost'])
-// Covers wins and losses: each task's results in completion order, without touching the heap.
-@Index('idx_scheduler_results_run_task_completion', ['runId', 'taskId', 'completionTime', 'schedulerName'])
+// Covers the leaderboard's per-strategy aggregates, percentiles and wins: an index-only scan that
+// hands each strategy's completion times over already sorted. Per-strategy filters use its prefix.
+@Index('idx_scheduler_results_leaderboard', ['runId', 'schedulerName', 'completionTime', 'execTime', 'waitTime', 'energyConsumption', 'executionCost', 'won'])
 export class SchedulerResult {
-  @PrimaryGeneratedColumn({ type: 'bigint' })
-  id: number;
-
-  @Column({ name: 'run_id', type: 'integer' })
+  @PrimaryColumn({ name: 'run_id', type: 'integer', primaryKeyConstraintName: 'pk_scheduler_results' })
   runId: number;
 
   @ManyToOne(() => SimulationRun, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'run_id', foreignKeyConstraintName: 'fk_scheduler_results_run' })
   run?: SimulationRun;
 
-  @Column({ name: 'task_id', type: 'integer' })
+  @PrimaryColumn({ name: 'task_id', type: 'integer', primaryKeyConstraintName: 'pk_scheduler_results' })
   taskId: number;
 
-  @Column({ name: 'scheduler_name', type: 'varchar', length: 32 })
+  @PrimaryColumn({ name: 'scheduler_name', type: 'varchar', length: 32, primaryKeyConstraintName: 'pk_scheduler_results' })
   schedulerName: string;
+
+  /** Whether this strategy won the task: a non-oracle strategy with the task's smallest completion time (ties all win). */
+  @Column({ type: 'boolean', default: false })
+  won: boolean;
 
   @Column({ name: 'gpu_fraction', type: DOUBLE })
   gpuFraction: number;

@@ -124,6 +124,12 @@ async function insertRows(client: pg.ClientBase, table: string, columns: string[
 /** Inserts tasks, their results and training samples for [fromTaskId, fromTaskId + count) in one transaction. */
 export async function appendTasks(client: pg.ClientBase, runId: number, fromTaskId: number, count: number, seed = 1): Promise<{ tasks: FixtureTask[]; results: FixtureResult[] }> {
   const data = generate(runId, fromTaskId, count, seed);
+  // As the run writer does: a task's win goes to the non-oracle strategies with its smallest completion time.
+  const best = new Map<number, number>();
+  for (const r of data.results) {
+    if (r.schedulerName !== 'oracle') best.set(r.taskId, Math.min(best.get(r.taskId) ?? Infinity, r.completionTime));
+  }
+  const won = (r: FixtureResult) => r.schedulerName !== 'oracle' && r.completionTime === best.get(r.taskId);
   await client.query('BEGIN');
   try {
     await insertRows(
@@ -135,8 +141,8 @@ export async function appendTasks(client: pg.ClientBase, runId: number, fromTask
     await insertRows(
       client,
       'scheduler_results',
-      ['run_id', 'task_id', 'scheduler_name', 'gpu_fraction', 'cpu_fraction', 'gpu_id', 'exec_time', 'wait_time', 'completion_time', 'start_time', 'finish_time', 'energy_consumption', 'execution_cost'],
-      data.results.map((r) => [runId, r.taskId, r.schedulerName, r.gpuFraction, r.cpuFraction, r.gpuId, r.execTime, r.waitTime, r.completionTime, r.startTime, r.finishTime, r.energyConsumption, r.executionCost]),
+      ['run_id', 'task_id', 'scheduler_name', 'gpu_fraction', 'cpu_fraction', 'gpu_id', 'exec_time', 'wait_time', 'completion_time', 'start_time', 'finish_time', 'energy_consumption', 'execution_cost', 'won'],
+      data.results.map((r) => [runId, r.taskId, r.schedulerName, r.gpuFraction, r.cpuFraction, r.gpuId, r.execTime, r.waitTime, r.completionTime, r.startTime, r.finishTime, r.energyConsumption, r.executionCost, won(r)]),
     );
     await insertRows(
       client,

@@ -44,6 +44,7 @@ export class RunBatch {
     finishTime: [] as number[],
     energy: [] as number[],
     cost: [] as number[],
+    won: [] as boolean[],
   };
   readonly training = {
     taskId: [] as number[],
@@ -78,6 +79,7 @@ export class RunBatch {
       r.finishTime.push(o.finishTime);
       r.energy.push(o.energy);
       r.cost.push(o.cost);
+      r.won.push(step.winners.includes(name));
     }
     const t = this.training;
     t.taskId.push(task.id);

@@ -199,11 +199,11 @@ export class RunStoreRepository {
     const r = b.results;
     await m.query(
       `INSERT INTO scheduler_results (run_id, task_id, scheduler_name, gpu_fraction, cpu_fraction, gpu_id, exec_time, wait_time,
-                                      completion_time, start_time, finish_time, energy_consumption, execution_cost)
+                                      completion_time, start_time, finish_time, energy_consumption, execution_cost, won)
        SELECT $1, u.* FROM unnest($2::int[], $3::varchar[], $4::float8[], $5::float8[], $6::smallint[], $7::float8[], $8::float8[],
-                                  $9::float8[], $10::float8[], $11::float8[], $12::float8[], $13::float8[]) AS u
+                                  $9::float8[], $10::float8[], $11::float8[], $12::float8[], $13::float8[], $14::boolean[]) AS u
        ON CONFLICT (run_id, task_id, scheduler_name) DO NOTHING`,
-      [runId, r.taskId, r.schedulerName, r.gpuFraction, r.cpuFraction, r.gpuId, r.execTime, r.waitTime, r.completionTime, r.startTime, r.finishTime, r.energy, r.cost],
+      [runId, r.taskId, r.schedulerName, r.gpuFraction, r.cpuFraction, r.gpuId, r.execTime, r.waitTime, r.completionTime, r.startTime, r.finishTime, r.energy, r.cost, r.won],
     );
   }
 
@@ -212,7 +212,7 @@ export class RunStoreRepository {
     const stream = client.query(
       copyFrom(
         `COPY scheduler_results (run_id, task_id, scheduler_name, gpu_fraction, cpu_fraction, gpu_id, exec_time, wait_time,
-                                 completion_time, start_time, finish_time, energy_consumption, execution_cost) FROM STDIN`,
+                                 completion_time, start_time, finish_time, energy_consumption, execution_cost, won) FROM STDIN`,
       ),
     );
     await pipeline(Readable.from(resultLines(runId, b)), stream);
@@ -277,7 +277,7 @@ function* resultLines(runId: number, b: RunBatch): Generator<string> {
   let chunk = '';
   for (let i = 0; i < r.taskId.length; i++) {
     const gpu = r.gpuId[i] === null ? '\\N' : String(r.gpuId[i]);
-    chunk += `${runId}\t${r.taskId[i]}\t${r.schedulerName[i]}\t${r.gpuFraction[i]}\t${r.cpuFraction[i]}\t${gpu}\t${r.execTime[i]}\t${r.waitTime[i]}\t${r.completionTime[i]}\t${r.startTime[i]}\t${r.finishTime[i]}\t${r.energy[i]}\t${r.cost[i]}\n`;
+    chunk += `${runId}\t${r.taskId[i]}\t${r.schedulerName[i]}\t${r.gpuFraction[i]}\t${r.cpuFraction[i]}\t${gpu}\t${r.execTime[i]}\t${r.waitTime[i]}\t${r.completionTime[i]}\t${r.startTime[i]}\t${r.finishTime[i]}\t${r.energy[i]}\t${r.cost[i]}\t${r.won[i] ? 't' : 'f'}\n`;
     if ((i + 1) % LINES_PER_CHUNK === 0) {
       yield chunk;
       chunk = '';
