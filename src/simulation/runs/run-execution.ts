@@ -56,6 +56,7 @@ interface Training {
 }
 
 const MAX_BACKOFF_MS = 5000;
+const MAX_IN_FLIGHT = 2;
 
 /**
  * Drives one run: steps its engine, buffers the rows, flushes them (one transaction per flush,
@@ -66,7 +67,11 @@ export class RunExecution {
   private readonly logger = new Logger(RunExecution.name);
   private batch: RunBatch;
   private readonly windows: WindowAccumulator;
-  private inflight: Promise<void> = Promise.resolve();
+  // Up to MAX_IN_FLIGHT flushes write at once, each on its own connection, and each commits only
+  // after the one before it: the database works on two batches while the run computes the next,
+  // and the committed progress still only ever moves forward over contiguous batches.
+  private readonly inflight: Promise<void>[] = [];
+  private lastCommit: Promise<void> = Promise.resolve();
   private lastFlushAt = Date.now();
   private training: Training | null = null;
   private lastRetrainAt: number | null = null;
@@ -138,7 +143,8 @@ export class RunExecution {
   async drain(): Promise<void> {
     if (this.done) this.batch.windows.push(...this.windows.closePartial(this.lastTaskId()));
     if (this.batch.size > 0 || this.batch.windows.length > 0) await this.flush();
-    await this.inflight;
+    await Promise.allSettled(this.inflight);
+    await this.lastCommit;
   }
 
   /** Stops stepping and stops retrying writes (for stop and shutdown). */
@@ -152,8 +158,8 @@ export class RunExecution {
   }
 
   private async flush(checkpoint?: RunCheckpoint): Promise<void> {
-    // At most one flush in flight: the previous one must have committed before the next is sent.
-    await this.inflight;
+    // Backpressure: the run waits for the oldest write before it queues another.
+    if (this.inflight.length >= MAX_IN_FLIGHT) await this.inflight[0];
     const batch = this.batch;
     const mayExist = this.batchStart < this.replayUntil;
     this.batch = new RunBatch(this.tasks === null);
@@ -165,13 +171,25 @@ export class RunExecution {
       lastRetrainAt: this.lastRetrainAt,
       modelInfo: (this.engine.modelInfo() as unknown as Record<string, unknown>) ?? null,
     };
-    this.inflight = this.writeWithRetry(batch, progress, mayExist);
+    const previous = this.lastCommit;
+    const write = this.writeWithRetry(batch, progress, mayExist, previous);
+    this.lastCommit = write;
+    this.inflight.push(write);
+    const done = () => void this.inflight.splice(this.inflight.indexOf(write), 1);
+    write.then(done, done);
   }
 
-  private async writeWithRetry(batch: RunBatch, progress: Parameters<RunStoreRepository['flush']>[2], mayExist: boolean): Promise<void> {
+  private async writeWithRetry(
+    batch: RunBatch,
+    progress: Parameters<RunStoreRepository['flush']>[2],
+    mayExist: boolean,
+    previous: Promise<void>,
+  ): Promise<void> {
+    // A failed predecessor fails this write's attempt too, so that it retries after it.
+    previous.catch(() => undefined);
     await this.retrying('flush', async () => {
       const started = performance.now();
-      await this.deps.writer.flush(this.runId, batch, progress, mayExist);
+      await this.deps.writer.flush(this.runId, batch, progress, mayExist, () => previous);
       this.deps.metrics?.flushed(performance.now() - started, batch.tasks.taskId.length + batch.results.taskId.length + batch.size + batch.windows.length);
     });
     await this.deps.cache.invalidateRun(this.runId);
@@ -199,7 +217,7 @@ export class RunExecution {
     const options = this.engine.nextForestOptions();
     const lastTaskId = this.tasks ? this.tasks[trainedAt - 1].id : trainedAt - 1;
     const window = this.engine.config.learning.trainingWindow;
-    const result = this.inflight
+    const result = this.lastCommit
       .then(() => this.retrying('reading training rows', () => this.deps.writer.trainingRowsUpTo(this.runId, lastTaskId, window)))
       .then((rows) => this.deps.trainer.fit({ rows, options, holdoutFraction: this.settings.holdoutFraction }));
     // Awaited where the model takes effect; until then a failure must not count as unhandled.

@@ -66,18 +66,22 @@ export class RunStoreRepository {
    * COPY when none of them can exist yet; a replayed batch (or a COPY that meets an existing row)
    * goes by INSERT … ON CONFLICT DO NOTHING instead.
    */
-  async flush(runId: number, batch: RunBatch, progress: RunProgress, mayExist: boolean): Promise<void> {
+  async flush(runId: number, batch: RunBatch, progress: RunProgress, mayExist: boolean, beforeCommit: () => Promise<void> = async () => undefined): Promise<void> {
     if (!mayExist) {
       try {
-        return await this.flushOnce(runId, batch, progress, true);
+        return await this.flushOnce(runId, batch, progress, true, beforeCommit);
       } catch (e) {
         if ((e as { code?: string }).code !== UNIQUE_VIOLATION) throw e;
       }
     }
-    await this.flushOnce(runId, batch, progress, false);
+    await this.flushOnce(runId, batch, progress, false, beforeCommit);
   }
 
-  private async flushOnce(runId: number, batch: RunBatch, progress: RunProgress, copyResults: boolean): Promise<void> {
+  /**
+   * `beforeCommit` runs inside the transaction after the rows are in and before the progress is
+   * written: a concurrent flush waits there for the one before it, so progress commits in order.
+   */
+  private async flushOnce(runId: number, batch: RunBatch, progress: RunProgress, copyResults: boolean, beforeCommit: () => Promise<void>): Promise<void> {
     await this.db.transaction(async (m) => {
       if (batch.size > 0) {
         if (batch.withTasks) await this.insertTasks(m, runId, batch);
@@ -86,6 +90,7 @@ export class RunStoreRepository {
         await this.insertTraining(m, runId, batch);
       }
       if (batch.windows.length > 0) await this.insertWindows(m, runId, batch);
+      await beforeCommit();
       await this.updateProgress(m, runId, progress);
     });
   }
