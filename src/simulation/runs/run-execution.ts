@@ -218,7 +218,7 @@ export class RunExecution {
     const lastTaskId = this.tasks ? this.tasks[trainedAt - 1].id : trainedAt - 1;
     const window = this.engine.config.learning.trainingWindow;
     const result = this.lastCommit
-      .then(() => this.retrying('reading training rows', () => this.deps.writer.trainingRowsUpTo(this.runId, lastTaskId, window)))
+      .then(() => this.retrying('reading training rows', () => this.deps.writer.trainingRowsUpTo(this.runId, lastTaskId, window, this.tasks ? 'trace' : 'generated')))
       .then((rows) => this.deps.trainer.fit({ rows, options, holdoutFraction: this.settings.holdoutFraction }));
     // Awaited where the model takes effect; until then a failure must not count as unhandled.
     result.catch(() => undefined);

@@ -120,17 +120,21 @@ export class RunStoreRepository {
   }
 
   /**
-   * The latest `limit` labelled rows of a run up to and including task `taskId`, oldest first.
-   * Rows are inserted in processing order and never rewritten, so the id order is the run's order.
+   * The latest `limit` labelled rows of a run up to and including task `taskId`, oldest first, in
+   * the run's processing order: task ids for generated runs (they are the task indices), the
+   * stored order of the trace for trace replays (stored up front, so tasks.id follows it).
    */
-  async trainingRowsUpTo(runId: number, taskId: number, limit: number): Promise<LabelledRow[]> {
-    const rows: { size: number; ci: number; mem: number; mps: number; ctm: number; label: number }[] = await this.db.query(
-      `SELECT size, compute_intensity AS ci, memory_required AS mem, memory_per_size AS mps, compute_to_memory AS ctm, optimal_gpu_fraction AS label
-         FROM training_data
-        WHERE run_id = $1 AND id <= (SELECT id FROM training_data WHERE run_id = $1 AND task_id = $2)
-        ORDER BY id DESC LIMIT $3`,
-      [runId, taskId, limit],
-    );
+  async trainingRowsUpTo(runId: number, taskId: number, limit: number, order: 'generated' | 'trace'): Promise<LabelledRow[]> {
+    const columns = `d.size, d.compute_intensity AS ci, d.memory_required AS mem, d.memory_per_size AS mps, d.compute_to_memory AS ctm, d.optimal_gpu_fraction AS label`;
+    const rows: { size: number; ci: number; mem: number; mps: number; ctm: number; label: number }[] =
+      order === 'generated'
+        ? await this.db.query(`SELECT ${columns} FROM training_data d WHERE d.run_id = $1 AND d.task_id <= $2 ORDER BY d.task_id DESC LIMIT $3`, [runId, taskId, limit])
+        : await this.db.query(
+            `SELECT ${columns} FROM training_data d JOIN tasks t ON t.run_id = d.run_id AND t.task_id = d.task_id
+              WHERE d.run_id = $1 AND t.id <= (SELECT id FROM tasks WHERE run_id = $1 AND task_id = $2)
+              ORDER BY t.id DESC LIMIT $3`,
+            [runId, taskId, limit],
+          );
     return rows.reverse().map((r) => ({ features: [r.size, r.ci, r.mem, r.mps, r.ctm], label: r.label }));
   }
 
