@@ -32,7 +32,21 @@ async function main(): Promise<void> {
       body: JSON.stringify({ kind: 'batch', tasks: TASKS, seed: 7 }),
     });
     const { id } = (await res.json()) as { id: number };
+    // While the batch runs, the API must stay responsive: one GET /health after another.
+    const healthMs: number[] = [];
+    let running = true;
+    const probe = (async () => {
+      while (running) {
+        const t = performance.now();
+        await fetch(`${app.url}/health`);
+        healthMs.push(performance.now() - t);
+      }
+    })();
     const runMs = await waitForRun(app.url, id, started);
+    running = false;
+    await probe;
+    healthMs.sort((a, b) => a - b);
+    const pct = (q: number) => healthMs[Math.min(healthMs.length - 1, Math.floor(q * healthMs.length))];
     await app.stop();
 
     const client = new pg.Client({ connectionString: db.url });
@@ -54,6 +68,7 @@ async function main(): Promise<void> {
     const copySameRowsPerS = rows / (sameMs / 1000);
     console.log(`ingest bench: ${TASKS} tasks, ${rows} result rows (plus ${TASKS} tasks, ${TASKS} training rows, windows, checkpoints)`);
     console.log(`  batch run end to end    ${(runMs / 1000).toFixed(2)} s   ${Math.round(tasksPerS)} tasks/s   ${Math.round(rowsPerS)} result rows/s`);
+    console.log(`  GET /health during the run: ${healthMs.length} requests, p50 ${pct(0.5).toFixed(1)} ms, p99 ${pct(0.99).toFixed(1)} ms, max ${pct(1).toFixed(1)} ms`);
     console.log(`  COPY into a bare table  ${(bareMs / 1000).toFixed(2)} s   ${Math.round(copyRowsPerS)} rows/s   ratio ${(rowsPerS / copyRowsPerS).toFixed(2)}`);
     console.log(`  COPY, same indexes      ${(sameMs / 1000).toFixed(2)} s   ${Math.round(copySameRowsPerS)} rows/s   ratio ${(rowsPerS / copySameRowsPerS).toFixed(2)}`);
     console.log(
@@ -65,6 +80,7 @@ async function main(): Promise<void> {
         ratio: Number((rowsPerS / copyRowsPerS).toFixed(3)),
         copy_same_indexes_rows_per_s: Math.round(copySameRowsPerS),
         ratio_same_indexes: Number((rowsPerS / copySameRowsPerS).toFixed(3)),
+        health_p99_ms: Number(pct(0.99).toFixed(1)),
       }),
     );
   } finally {
