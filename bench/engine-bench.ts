@@ -1,5 +1,5 @@
 // Engine throughput benchmark (not a test): `npm run bench:engine [-- --tasks N --retrain-interval K]`.
-import { SimulationEngine } from '../src/simulation/engine/index.js';
+import { RegressionForest, SimulationEngine } from '../src/simulation/engine/index.js';
 
 function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -43,11 +43,32 @@ console.log(`  peak RSS ${peakRssMb.toFixed(0)} MB`);
 for (const s of sut.summary()) {
   console.log(`    ${s.strategy.padEnd(12)} mean completion ${s.completionTime.mean.toFixed(3)} s, p99 ${s.completionTime.p99.toFixed(3)} s, mean exec ${s.execTime.mean.toFixed(4)} s, wins ${s.wins}`);
 }
+// The placement model alone: a 10-tree forest on the run's latest 1,000 labels, and one prediction.
+const rows = sut.trainingWindow();
+const X = rows.map((r) => r.features);
+const y = rows.map((r) => r.label);
+const fits: number[] = [];
+let forest = RegressionForest.fit(X, y, { nTrees: 10, maxDepth: 10, seed: 1 });
+for (let k = 0; k < 20; k++) {
+  const t = performance.now();
+  forest = RegressionForest.fit(X, y, { nTrees: 10, maxDepth: 10, seed: k });
+  fits.push(performance.now() - t);
+}
+fits.sort((a, b) => a - b);
+const fitMs = fits[Math.floor(fits.length / 2)];
+const PREDICTIONS = 200_000;
+let sink = 0;
+const predictStarted = performance.now();
+for (let k = 0; k < PREDICTIONS; k++) sink += forest.predict(X[k % X.length]);
+const predictUs = ((performance.now() - predictStarted) * 1000) / PREDICTIONS;
+console.log(`  forest: 10 trees on ${rows.length}×5 rows fitted in ${fitMs.toFixed(1)} ms (median of 20); one prediction ${predictUs.toFixed(2)} µs (checksum ${sink.toFixed(1)})`);
 console.log(
   JSON.stringify({
     bench: 'engine',
     tasks_per_s: Math.round(tasksPerS),
     peak_rss_mb: Math.round(peakRssMb),
     retrain_ms: Math.round(timings.retrainMs),
+    forest_fit_ms: Number(fitMs.toFixed(1)),
+    predict_us: Number(predictUs.toFixed(2)),
   }),
 );
