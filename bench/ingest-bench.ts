@@ -32,7 +32,7 @@ async function main(): Promise<void> {
       body: JSON.stringify({ kind: 'batch', tasks: TASKS, seed: 7 }),
     });
     const { id } = (await res.json()) as { id: number };
-    // While the batch runs, the API must stay responsive: one GET /health after another.
+    // While the batch runs, the API must stay responsive: a GET /health every 20 ms, as a prober would.
     const healthMs: number[] = [];
     let running = true;
     const probe = (async () => {
@@ -40,6 +40,7 @@ async function main(): Promise<void> {
         const t = performance.now();
         await fetch(`${app.url}/health`);
         healthMs.push(performance.now() - t);
+        await new Promise((r) => setTimeout(r, 20));
       }
     })();
     const runMs = await waitForRun(app.url, id, started);
