@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import { AppModule, type AppOptions } from './app.module.js';
 import { createValidationPipe } from './app.validation.js';
@@ -47,6 +48,10 @@ export async function createApp(options: AppOptions, logger: PinoLogger = create
     loggerInstance: logger,
     logController: new RequestLogController(),
     trustProxy: options.env.TRUST_PROXY,
+    // Errors Fastify meets before routing (a malformed %-escape in the path) answer in the one error shape too.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      void reply.status(400).header('x-request-id', request.id).send({ statusCode: 400, error: 'Bad Request', message: error.message, requestId: String(request.id) });
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(options), adapter, {
     logger: new PinoNestLogger(logger),
@@ -68,7 +73,9 @@ export async function createApp(options: AppOptions, logger: PinoLogger = create
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
   const origins = options.env.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
-  app.enableCors({ origin: origins.includes('*') ? true : origins });
+  // Not strict: a bare OPTIONS (no Origin) gets an empty 204 instead of the plugin's plain-text 400,
+  // which is outside the one error shape; real preflights are answered the same either way.
+  app.enableCors({ origin: origins.includes('*') ? true : origins, strictPreflight: false });
 
   const document = SwaggerModule.createDocument(
     app,

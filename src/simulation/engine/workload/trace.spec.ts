@@ -36,6 +36,11 @@ describe(parseTraceCsv.name, () => {
     expect(sut[1].durationEstimate).toBe(3.5);
   });
 
+  it('rejects a CSV with a header and no task rows', () => {
+    expect(() => parseTraceCsv(`${HEADER}\n`)).toThrow(expect.objectContaining({ code: 'SIMULATION.INVALID_TRACE', errors: [expect.objectContaining({ code: 'EMPTY_TRACE' })] }));
+    expect(() => parseTraceCsv('?Gyz=W')).toThrow(TraceValidationError);
+  });
+
   it('reports exactly the 3 bad rows of a 10,000-row trace', () => {
     const lines = [HEADER];
     for (let i = 0; i < 10000; i++) lines.push(`${i},${100 + i},0.5,50,${i * 0.5},,${i > 0 ? i - 1 : ''}`);

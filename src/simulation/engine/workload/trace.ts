@@ -48,6 +48,8 @@ export function parseTraceCsv(text: string, options: TraceOptions = {}): Task[] 
  * @throws TraceValidationError listing every bad row.
  */
 export function parseTraceRecords(records: readonly unknown[], options: TraceOptions = {}): Task[] {
+  // A run needs at least one task (a CSV with a header and no rows would otherwise make an empty run).
+  if (records.length === 0) throw new TraceValidationError([{ row: 0, code: 'EMPTY_TRACE', message: 'The trace has no task rows' }]);
   const spec = { ...DEFAULT_ENGINE_CONFIG.workload, ...options };
   const errors: TraceRowError[] = [];
   const parsed = records.map((record, i) => parseRecord(record, i + 1, spec, errors));
