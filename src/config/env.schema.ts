@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -24,6 +25,12 @@ const toBool = ({ value }: { value: unknown }) => {
   if (['false', '0', 'no', 'off'].includes(v)) return false;
   return value;
 };
+/** An integer variable within [min, max], converted from its string, with one message for every way it can be wrong. */
+function IntRange(min: number, max: number): PropertyDecorator {
+  const message = `must be an integer ${min}-${max}`;
+  return applyDecorators(Transform(toInt), IsInt({ message }), Min(min, { message }), Max(max, { message }));
+}
+
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
 /**
@@ -34,10 +41,7 @@ export class EnvironmentVariables {
   @IsIn(['development', 'production', 'test'], { message: 'must be one of development, production, test' })
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be an integer 1-65535' })
-  @Min(1, { message: 'must be an integer 1-65535' })
-  @Max(65535, { message: 'must be an integer 1-65535' })
+  @IntRange(1, 65535)
   PORT = 8000;
 
   @IsString()
@@ -48,10 +52,7 @@ export class EnvironmentVariables {
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// URL' })
   DATABASE_URL?: string;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be an integer 1-100' })
-  @Min(1, { message: 'must be an integer 1-100' })
-  @Max(100, { message: 'must be an integer 1-100' })
+  @IntRange(1, 100)
   DB_POOL_SIZE = 10;
 
   @Transform(toBool)
@@ -61,10 +62,7 @@ export class EnvironmentVariables {
   @IsString()
   EMBEDDED_PG_DIR = '.data/pg';
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be an integer 1-65535' })
-  @Min(1, { message: 'must be an integer 1-65535' })
-  @Max(65535, { message: 'must be an integer 1-65535' })
+  @IntRange(1, 65535)
   EMBEDDED_PG_PORT = 15432;
 
   @Transform(emptyToUndefined)
@@ -72,78 +70,45 @@ export class EnvironmentVariables {
   @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// URL' })
   REDIS_URL?: string;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be an integer 1-86400' })
-  @Min(1, { message: 'must be an integer 1-86400' })
-  @Max(86400, { message: 'must be an integer 1-86400' })
+  @IntRange(1, 86400)
   CACHE_TTL_S = 5;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be an integer 10-5000' })
-  @Min(10, { message: 'must be an integer 10-5000' })
-  @Max(5000, { message: 'must be an integer 10-5000' })
+  @IntRange(10, 5000)
   CACHE_TIMEOUT_MS = 200;
 
   @Transform(toBool)
   @IsBoolean({ message: 'must be true or false' })
   SIM_AUTOSTART = true;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be an integer 0-60000' })
-  @Min(0, { message: 'must be an integer 0-60000' })
-  @Max(60000, { message: 'must be an integer 0-60000' })
+  @IntRange(0, 60000)
   SIM_TICK_MS = 500;
 
   @Transform(toBool)
   @IsBoolean({ message: 'must be true or false' })
   SIM_RESUME = true;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be an integer 0-2147483647' })
-  @Min(0, { message: 'must be an integer 0-2147483647' })
-  @Max(2147483647, { message: 'must be an integer 0-2147483647' })
+  @IntRange(0, 2147483647)
   SIM_SEED = 42;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be an integer 1-100000' })
-  @Min(1, { message: 'must be an integer 1-100000' })
-  @Max(100000, { message: 'must be an integer 1-100000' })
+  @IntRange(1, 100000)
   SIM_FLUSH_TASKS = 500;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be an integer 10-60000' })
-  @Min(10, { message: 'must be an integer 10-60000' })
-  @Max(60000, { message: 'must be an integer 10-60000' })
+  @IntRange(10, 60000)
   SIM_FLUSH_MS = 1000;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be an integer 1-100000' })
-  @Min(1, { message: 'must be an integer 1-100000' })
-  @Max(100000, { message: 'must be an integer 1-100000' })
+  @IntRange(1, 100000)
   SIM_WINDOW_TASKS = 100;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be an integer 1-1000000' })
-  @Min(1, { message: 'must be an integer 1-1000000' })
-  @Max(1000000, { message: 'must be an integer 1-1000000' })
+  @IntRange(1, 1000000)
   SIM_CHECKPOINT_TASKS = 5000;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be an integer 1-100000' })
-  @Min(1, { message: 'must be an integer 1-100000' })
-  @Max(100000, { message: 'must be an integer 1-100000' })
+  @IntRange(1, 100000)
   SIM_RETRAIN_INTERVAL = 50;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be an integer 1-100000' })
-  @Min(1, { message: 'must be an integer 1-100000' })
-  @Max(100000, { message: 'must be an integer 1-100000' })
+  @IntRange(1, 100000)
   SIM_BATCH_RETRAIN_INTERVAL = 1000;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be an integer 0-100000' })
-  @Min(0, { message: 'must be an integer 0-100000' })
-  @Max(100000, { message: 'must be an integer 0-100000' })
+  @IntRange(0, 100000)
   SIM_RETRAIN_LAG = 10;
 
   @IsString()
@@ -154,16 +119,10 @@ export class EnvironmentVariables {
   @IsString()
   API_KEY?: string;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be an integer 1-1000000' })
-  @Min(1, { message: 'must be an integer 1-1000000' })
-  @Max(1000000, { message: 'must be an integer 1-1000000' })
+  @IntRange(1, 1000000)
   THROTTLE_LIMIT = 1000;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be an integer 1-3600' })
-  @Min(1, { message: 'must be an integer 1-3600' })
-  @Max(3600, { message: 'must be an integer 1-3600' })
+  @IntRange(1, 3600)
   THROTTLE_TTL_S = 60;
 
   // Behind a load balancer or ingress: take the client address from X-Forwarded-For (rate limits, logs).
