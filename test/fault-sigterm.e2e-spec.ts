@@ -63,9 +63,7 @@ describe('SIGTERM in the middle of a batch run and a full-speed continuous run',
 
     expect(answers.length).toBeGreaterThan(0);
     expect(answers.filter((a) => a !== 503 && a !== 'refused')).toEqual([]);
-    // Once refused, the server is gone: nothing answers after that.
-    const firstRefused = answers.indexOf('refused');
-    if (firstRefused >= 0) expect(answers.slice(firstRefused).every((a) => a === 'refused')).toBe(true);
+    // (A refused or reset probe may still be followed by a 503 on another kept-alive connection while the server drains.)
     expect(code).toBe(0);
     expect(exitMs).toBeLessThan(EXIT_BUDGET_MS);
 
