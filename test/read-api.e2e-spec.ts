@@ -119,8 +119,9 @@ describe('read API', () => {
       await client.connect();
       let writing = true;
       let next = 150;
+      // Bounded: the walk runs in key order towards the rows being appended, so an endless writer could outrun it.
       const writer = (async () => {
-        while (writing) {
+        while (writing && next < 400) {
           await appendTasks(client, live.runId, next, 5, 11);
           next += 5;
         }
@@ -145,7 +146,7 @@ describe('read API', () => {
         await client.end();
       }
       expect(next).toBeGreaterThan(150);
-    });
+    }, 30_000);
 
     it('pages the comparative view latest task first, every strategy side by side', async () => {
       const items = await walk<{ taskId: number; results: Record<string, { completionTime: number }>; winners: string[] }>(
