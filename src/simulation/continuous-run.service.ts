@@ -42,6 +42,7 @@ export class ContinuousRunService implements OnApplicationBootstrap, BeforeAppli
   private loop: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private wake: (() => void) | null = null;
+  private halting = false;
 
   constructor(
     config: ConfigService<EnvironmentVariables, true>,
@@ -166,9 +167,9 @@ export class ContinuousRunService implements OnApplicationBootstrap, BeforeAppli
   private run(): void {
     const exec = this.exec;
     if (!exec || this.loop) return;
-    let halted = false;
+    this.halting = false;
     this.loop = (async () => {
-      while (!halted && this.exec === exec && !this.paused) {
+      while (!this.halting && this.exec === exec && !this.paused) {
         await exec.advance(this.tickMs === 0 ? FAST_CHUNK : 1);
         await exec.flushIfDue();
         await new Promise<void>((resolve) => {
@@ -183,16 +184,11 @@ export class ContinuousRunService implements OnApplicationBootstrap, BeforeAppli
       .finally(() => {
         this.loop = null;
       });
-    this.stopLoop = () => {
-      halted = true;
-    };
   }
-
-  private stopLoop: () => void = () => undefined;
 
   /** Stops the loop after the current task and writes what is buffered. */
   private async halt(): Promise<void> {
-    this.stopLoop();
+    this.halting = true;
     if (this.timer) clearTimeout(this.timer);
     this.wake?.();
     await this.loop;
