@@ -180,7 +180,12 @@ export class ContinuousRunService implements OnApplicationBootstrap, BeforeAppli
       }
       await exec.drain();
     })()
-      .catch((e: Error) => this.logger.error(`continuous run ${exec.runId}: ${e.message}`, e.stack))
+      .catch(async (e: Error) => {
+        // A run that cannot go on says so: it is marked failed, and start begins a new one.
+        this.logger.error(`continuous run ${exec.runId} failed: ${e.message}`, e.stack);
+        if (this.exec === exec) this.exec = null;
+        await this.store.setStatus(exec.runId, 'failed', { error: e.message, finished: true }).catch(() => undefined);
+      })
       .finally(() => {
         this.loop = null;
       });
