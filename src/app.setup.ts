@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import helmet from '@fastify/helmet';
 import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -13,6 +12,7 @@ import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import { AppMetrics } from './observability/app-metrics.service.js';
 import { installHttpMetrics } from './observability/http-metrics.hook.js';
 import { createRootLogger, PinoNestLogger, RequestLogController } from './observability/logger.js';
+import { registerSecurityHeaders } from './security/security-headers.js';
 
 export const BODY_LIMIT_BYTES = 20 * 1024 * 1024;
 // Routes outside /api: probes and Prometheus are where operators expect them.
@@ -21,19 +21,6 @@ const UNPREFIXED = [
   { path: 'ready', method: RequestMethod.GET },
   { path: 'metrics', method: RequestMethod.GET },
 ];
-
-// Swagger UI at /docs loads its scripts from /docs itself but styles itself inline; images include data: URIs.
-// No upgrade-insecure-requests: the service is reached over plain HTTP inside the cluster.
-const CONTENT_SECURITY_POLICY = {
-  useDefaults: true,
-  directives: {
-    defaultSrc: ["'self'"],
-    scriptSrc: ["'self'"],
-    styleSrc: ["'self'", "'unsafe-inline'"],
-    imgSrc: ["'self'", 'data:'],
-    upgradeInsecureRequests: null,
-  },
-};
 
 /**
  * Creates the app with everything main.ts and the tests share: adapter, JSON logs, security
@@ -58,7 +45,8 @@ export async function createApp(options: AppOptions, logger: PinoLogger = create
     bufferLogs: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
-  await app.register(helmet, { contentSecurityPolicy: CONTENT_SECURITY_POLICY });
+  // Probes are polled constantly and answer machines, not browsers: no security headers for them.
+  registerSecurityHeaders(fastify, ['/health', '/ready', '/metrics']);
   installHttpMetrics(fastify, app.get(AppMetrics));
   // Every answer names its request, so a client can quote it back.
   fastify.addHook('onSend', async (request, reply) => {

@@ -1,8 +1,6 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { RouteConfig } from '@nestjs/platform-fastify';
-import { PROBE_ROUTE } from '../health/health.controller.js';
 import { AppMetrics } from './app-metrics.service.js';
 
 /** GET /metrics (outside /api, where Prometheus looks by default). */
@@ -12,7 +10,6 @@ export class PrometheusController {
   constructor(private readonly metrics: AppMetrics) {}
 
   @Get('metrics')
-  @RouteConfig(PROBE_ROUTE)
   @ApiOperation({ summary: 'Prometheus metrics: process, HTTP latency, simulation throughput, flushes, retrains, cache, WebSocket clients.' })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text exposition format 0.0.4', schema: { type: 'string' } })
