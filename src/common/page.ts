@@ -12,8 +12,8 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-/** `?limit=&cursor=`, shared by every list endpoint. */
-export class PageQuery {
+/** `?limit=` (1..1000, default 100), for every read that returns at most that many rows. */
+export class LimitQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
   @IsOptional()
   @Type(() => Number)
@@ -21,7 +21,10 @@ export class PageQuery {
   @Min(1)
   @Max(MAX_PAGE_SIZE)
   limit: number = DEFAULT_PAGE_SIZE;
+}
 
+/** `?limit=&cursor=`, shared by every list endpoint. */
+export class PageQuery extends LimitQuery {
   @ApiPropertyOptional({ description: 'Opaque cursor from the previous page\'s nextCursor.' })
   @IsOptional()
   @IsString()

@@ -1,17 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../common/page.js';
+import { ApiProperty } from '@nestjs/swagger';
+import { LimitQuery } from '../../common/page.js';
 
-export class ComparativeHistoryQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  limit: number = DEFAULT_PAGE_SIZE;
-}
+export class ComparativeHistoryQuery extends LimitQuery {}
 
 export class ComparativeResult {
   @ApiProperty({ description: 'Completion time (s)' }) time: number;

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageQuery } from '../../common/page.js';
+import { LimitQuery, PageQuery } from '../../common/page.js';
 import { INT4_MAX } from '../../common/parse-id.pipe.js';
 
 export class ListTrainingDataQuery extends PageQuery {
@@ -9,15 +9,8 @@ export class ListTrainingDataQuery extends PageQuery {
   runId?: number;
 }
 
-export class ModelQuery {
+/** `?runId=&limit=`: limit is how many versions of history to return. */
+export class ModelQuery extends LimitQuery {
   @ApiPropertyOptional({ description: 'Omitted: the continuous run' }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(INT4_MAX)
   runId?: number;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, description: 'Versions of history to return' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  limit: number = DEFAULT_PAGE_SIZE;
 }
