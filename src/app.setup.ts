@@ -46,11 +46,12 @@ export async function createApp(options: AppOptions, logger: PinoLogger = create
   });
   const fastify = app.getHttpAdapter().getInstance();
   // Probes are polled constantly and answer machines, not browsers: no security headers for them.
-  registerSecurityHeaders(fastify, ['/health', '/ready', '/metrics']);
+  registerSecurityHeaders(fastify, ['/health', '/ready', '/metrics'], '/docs');
   installHttpMetrics(fastify, app.get(AppMetrics));
   // Every answer names its request, so a client can quote it back.
-  fastify.addHook('onSend', async (request, reply) => {
-    reply.header('x-request-id', request.id);
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    void reply.header('x-request-id', request.id);
+    done(null, payload);
   });
   // Trace uploads arrive as CSV text.
   fastify.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, (_req, body, done) => done(null, body));
@@ -63,7 +64,9 @@ export async function createApp(options: AppOptions, logger: PinoLogger = create
   const origins = options.env.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
   // Not strict: a bare OPTIONS (no Origin) gets an empty 204 instead of the plugin's plain-text 400,
   // which is outside the one error shape; real preflights are answered the same either way.
-  app.enableCors({ origin: origins.includes('*') ? true : origins, strictPreflight: false });
+  // At preHandler, not onRequest: there Nest also copies the headers to the raw response on every
+  // request, for answers ended by Nest middleware, which this app has none of.
+  app.enableCors({ origin: origins.includes('*') ? true : origins, strictPreflight: false, hook: 'preHandler', methods: ['GET', 'HEAD', 'POST', 'DELETE'] });
 
   const document = SwaggerModule.createDocument(
     app,

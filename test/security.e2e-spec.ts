@@ -1,4 +1,5 @@
 import type { ArgumentsHost } from '@nestjs/common';
+import { createClient } from 'redis';
 import { DataSource } from 'typeorm';
 import { HttpExceptionFilter } from '../src/common/http-exception.filter.js';
 import { ApiKeyGuard } from '../src/security/api-key.guard.js';
@@ -106,11 +107,45 @@ describe('security', () => {
       expect(init.headers.get('x-content-type-options')).toBe('nosniff');
     });
 
-    it('sets the same headers on API answers, errors included', async () => {
-      const res = await call(`${sut.url}/api/tasks/999999999`);
-      expect(res.status).toBe(404);
-      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-      expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    it("sets an API's headers on API answers, errors and unknown routes included: nothing loads or frames them", async () => {
+      for (const path of ['/api/tasks/999999999', '/api/simulation/status', '/api/no-such-route']) {
+        const res = await call(`${sut.url}${path}`);
+        expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+        expect(res.headers.get('content-security-policy')).toBe("default-src 'none';frame-ancestors 'none'");
+        expect(res.headers.get('x-frame-options')).toBe('DENY');
+        expect(res.headers.get('strict-transport-security')).toMatch(/max-age=/);
+        expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+        // helmet's page-only headers are left off JSON.
+        expect(res.headers.get('origin-agent-cluster')).toBeNull();
+      }
+    });
+  });
+
+  describe('CORS', () => {
+    const dashboard = 'http://localhost:3000';
+
+    it('answers the CORS_ORIGINS origins, errors included, and grants nothing to another origin', async () => {
+      for (const path of ['/api/simulation/status', '/api/tasks/999999999']) {
+        const res = await call(`${sut.url}${path}`, { headers: { origin: dashboard } });
+        expect(res.headers.get('access-control-allow-origin')).toBe(dashboard);
+        expect(res.headers.get('vary')).toMatch(/Origin/);
+      }
+      const foreign = await call(`${sut.url}/api/simulation/status`, { headers: { origin: 'http://evil.example' } });
+      expect(foreign.status).toBe(200);
+      expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+    });
+
+    it('answers a preflight for every method the API uses, with the API key header', async () => {
+      for (const method of ['GET', 'POST', 'DELETE']) {
+        const res = await call(`${sut.url}/api/history`, {
+          method: 'OPTIONS',
+          headers: { origin: dashboard, 'access-control-request-method': method, 'access-control-request-headers': 'content-type,x-api-key' },
+        });
+        expect(res.status).toBe(204);
+        expect(res.headers.get('access-control-allow-origin')).toBe(dashboard);
+        expect(res.headers.get('access-control-allow-methods')?.split(/, */)).toContain(method);
+        expect(res.headers.get('access-control-allow-headers')).toContain('x-api-key');
+      }
     });
   });
 
@@ -303,6 +338,30 @@ describe(`${RateLimitStorage.name} with Redis unreachable`, () => {
     const res = await call(`${b.url}/api/simulation/status`, { headers: other });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-ratelimit-remaining')).toBe('3');
+  });
+
+  it('takes hits from Redis in leases while far from the limit, and counts every hit', async () => {
+    // Another instance, with a limit of 640: a lease is 1/64 of what is left (10, then 9, ...).
+    const c = await startTestApp(databaseUrl, { REDIS_URL: redis.url, THROTTLE_LIMIT: '640', THROTTLE_TTL_S: '60', TRUST_PROXY: 'true' });
+    const client = createClient({ url: redis.url });
+    await client.connect();
+    try {
+      await until(async () => c.app.get(RateLimitStorage).enforcing, 'limiter connected');
+      const headers = { 'x-forwarded-for': '198.51.100.23' };
+      const counted = () => client.get('throttle:{ip:198.51.100.23}:hits');
+      for (let k = 1; k <= 10; k++) {
+        const res = await call(`${c.url}/api/simulation/status`, { headers });
+        expect(res.headers.get('x-ratelimit-remaining')).toBe(String(640 - k));
+        // One round trip took the first ten hits; the next nine were served from the lease.
+        expect(await counted()).toBe('10');
+      }
+      const eleventh = await call(`${c.url}/api/simulation/status`, { headers });
+      expect(eleventh.headers.get('x-ratelimit-remaining')).toBe('629');
+      expect(await counted()).toBe(String(10 + Math.floor(630 / 64)));
+    } finally {
+      await client.disconnect();
+      await c.close();
+    }
   });
 
   it('lets requests through within 1 s while Redis is frozen (fails open), and limits again once it thaws', async () => {

@@ -3,9 +3,10 @@ import type { AppMetrics } from './app-metrics.service.js';
 
 /** Times every answered request into http_request_duration_seconds, labelled by route pattern, never the raw URL. */
 export function installHttpMetrics(fastify: FastifyInstance, metrics: AppMetrics): void {
-  fastify.addHook('onResponse', async (request, reply) => {
+  fastify.addHook('onResponse', (request, reply, done) => {
     // Unmatched URLs share one label: a scanner must not mint a time series per path.
     const route = request.routeOptions?.url ?? 'unmatched';
     metrics.observeHttp(route, request.method, reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
 }

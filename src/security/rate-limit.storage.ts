@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { createClient } from 'redis';
@@ -49,25 +50,46 @@ class MemoryWindows {
 
 const blocked = (hits: number, ms: number): RateLimitRecord => ({ totalHits: hits, timeToExpire: Math.ceil(ms / 1000), isBlocked: true, timeToBlockExpire: Math.ceil(ms / 1000) });
 
-// One round trip, atomic across replicas: count the hit in a fixed window; past the limit, block
-// the key for blockDuration and start a fresh window after it (as MemoryWindows does).
-// KEYS: hits, block. ARGV: ttl ms, limit, block ms. Returns {hits, ms to window end, blocked, ms to unblock}.
-const INCREMENT_SCRIPT = `
+// One round trip, atomic across replicas: take a lease of hits from the key's fixed window (up to
+// 1/LEASE_DIVISOR of what is left, at least one: the one asking); with nothing left, block the key
+// for blockDuration and start a fresh window after it (as MemoryWindows does).
+// KEYS: hits, block. ARGV: ttl ms, limit, block ms, lease divisor.
+// Returns {hits counted in the window, ms to window end, blocked, ms to unblock, hits leased}.
+const LEASE_SCRIPT = `
 local blockMs = redis.call('PTTL', KEYS[2])
-if blockMs > 0 then return {tonumber(ARGV[2]) + 1, blockMs, 1, blockMs} end
-local hits = redis.call('INCR', KEYS[1])
+if blockMs > 0 then return {tonumber(ARGV[2]) + 1, blockMs, 1, blockMs, 0} end
+local limit = tonumber(ARGV[2])
+local room = limit - tonumber(redis.call('GET', KEYS[1]) or '0')
+if room <= 0 then
+  redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
+  redis.call('DEL', KEYS[1])
+  return {limit + 1, tonumber(ARGV[3]), 1, tonumber(ARGV[3]), 0}
+end
+local lease = math.max(1, math.floor(room / tonumber(ARGV[4])))
+local hits = redis.call('INCRBY', KEYS[1], lease)
 local ttlMs = redis.call('PTTL', KEYS[1])
 if ttlMs < 0 then
   redis.call('PEXPIRE', KEYS[1], ARGV[1])
   ttlMs = tonumber(ARGV[1])
 end
-if hits > tonumber(ARGV[2]) then
-  redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
-  redis.call('DEL', KEYS[1])
-  return {hits, tonumber(ARGV[3]), 1, tonumber(ARGV[3])}
-end
-return {hits, ttlMs, 0, 0}
+return {hits, ttlMs, 0, 0, lease}
 `;
+// Sent by digest (EVALSHA): the script's text travels, and is hashed by Redis, only when Redis
+// does not know it yet (after a restart or SCRIPT FLUSH).
+const LEASE_SHA = createHash('sha1').update(LEASE_SCRIPT).digest('hex');
+// A replica takes at most this fraction of a key's remaining hits at once. Leased hits are
+// counted in Redis when taken, so replicas together never admit more than the limit; near it,
+// leases shrink to one hit per round trip and the count is exact. With THROTTLE_LIMIT 1000, a
+// client's first 64 requests cost one round trip, not 64.
+const LEASE_DIVISOR = 64;
+
+/** Hits this process leased from Redis for one key's current window. */
+interface Lease {
+  left: number;
+  // The window's count in Redis when the lease was taken (leased hits included).
+  counted: number;
+  windowEndsAt: number;
+}
 
 function createRedisClient(url: string, timeoutMs: number) {
   return createClient({
@@ -88,8 +110,9 @@ type RedisClient = ReturnType<typeof createRedisClient>;
 class RedisTimeoutError extends Error {}
 
 /**
- * Rate-limit counters: in Redis when REDIS_URL is set, so every replica counts against one limit;
- * in memory otherwise. Fails open: while Redis is down, slow or frozen, a request is allowed
+ * Rate-limit counters: in Redis when REDIS_URL is set, so every replica counts against one limit
+ * (hits are leased from Redis a few at a time while far from the limit; see LEASE_DIVISOR); in
+ * memory otherwise. Fails open: while Redis is down, slow or frozen, a request is allowed
  * after at most CACHE_TIMEOUT_MS (200 ms at most), never refused and never held.
  */
 @Injectable()
@@ -98,6 +121,10 @@ export class RateLimitStorage implements OnModuleInit, OnApplicationShutdown {
   private readonly redisUrl?: string;
   private readonly timeoutMs: number;
   private readonly memory = new MemoryWindows();
+  private readonly leases = new Map<string, Lease>();
+  // Per key, the lease request in flight; it settles to whether Redis answered.
+  private readonly leaseRequests = new Map<string, Promise<boolean>>();
+  private sweeper: NodeJS.Timeout | null = null;
   private client: RedisClient | null = null;
   private lastError = '';
 
@@ -127,6 +154,8 @@ export class RateLimitStorage implements OnModuleInit, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     this.memory.close();
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.leases.clear();
     const client = this.client;
     this.client = null;
     try {
@@ -140,22 +169,63 @@ export class RateLimitStorage implements OnModuleInit, OnApplicationShutdown {
   /** Counts one hit on key (ttl and blockDuration in ms); the answer says whether it is over the limit. */
   async increment(key: string, ttl: number, limit: number, blockDuration: number): Promise<RateLimitRecord> {
     if (!this.redisUrl) return this.memory.increment(key, ttl, limit, blockDuration);
-    const client = this.client;
     const allowed = { totalHits: 0, timeToExpire: Math.ceil(ttl / 1000), isBlocked: false, timeToBlockExpire: 0 };
-    if (!client?.isReady) return allowed;
+    for (;;) {
+      const leased = this.takeLeased(key);
+      if (leased) return leased;
+      // One lease request per key at a time: the requests that arrive meanwhile share its lease.
+      const pending = this.leaseRequests.get(key);
+      if (!pending) break;
+      if (!(await pending)) return allowed;
+    }
+    const request = this.requestLease(key, ttl, limit, blockDuration);
+    const answered = request.then((record) => record !== null);
+    this.leaseRequests.set(key, answered);
     try {
+      return (await request) ?? allowed;
+    } finally {
+      this.leaseRequests.delete(key);
+    }
+  }
+
+  private takeLeased(key: string): RateLimitRecord | null {
+    const lease = this.leases.get(key);
+    const now = Date.now();
+    if (!lease || lease.left <= 0 || lease.windowEndsAt <= now) return null;
+    lease.left--;
+    return { totalHits: lease.counted - lease.left, timeToExpire: Math.ceil((lease.windowEndsAt - now) / 1000), isBlocked: false, timeToBlockExpire: 0 };
+  }
+
+  /** One round trip for this hit and a lease of the next ones; null when Redis did not answer (fail open). */
+  private async requestLease(key: string, ttl: number, limit: number, blockDuration: number): Promise<RateLimitRecord | null> {
+    const client = this.client;
+    if (!client?.isReady) return null;
+    try {
+      const options = { keys: [`throttle:{${key}}:hits`, `throttle:{${key}}:block`], arguments: [String(ttl), String(limit), String(blockDuration), String(LEASE_DIVISOR)] };
       const reply = await this.bounded(
-        client.eval(INCREMENT_SCRIPT, {
-          keys: [`throttle:{${key}}:hits`, `throttle:{${key}}:block`],
-          arguments: [String(ttl), String(limit), String(blockDuration)],
+        client.evalSha(LEASE_SHA, options).catch((e: Error) => {
+          if (!e.message.startsWith('NOSCRIPT')) throw e;
+          return client.eval(LEASE_SCRIPT, options);
         }),
       );
-      const [hits, expireMs, blocked, blockMs] = (reply as number[]).map(Number);
-      return { totalHits: hits, timeToExpire: Math.ceil(expireMs / 1000), isBlocked: blocked === 1, timeToBlockExpire: Math.ceil(blockMs / 1000) };
+      const [hits, expireMs, blocked, blockMs, leased] = (reply as number[]).map(Number);
+      if (blocked === 1) {
+        this.leases.delete(key);
+        return { totalHits: hits, timeToExpire: Math.ceil(expireMs / 1000), isBlocked: true, timeToBlockExpire: Math.ceil(blockMs / 1000) };
+      }
+      // This hit takes the first of the leased ones; the rest serve the next hits from memory.
+      this.leases.set(key, { left: leased - 1, counted: hits, windowEndsAt: Date.now() + expireMs });
+      this.sweeper ??= setInterval(() => this.sweep(), 60_000).unref();
+      return { totalHits: hits - (leased - 1), timeToExpire: Math.ceil(expireMs / 1000), isBlocked: false, timeToBlockExpire: 0 };
     } catch (e) {
       this.warnOnce(`rate limit not enforced: ${(e as Error).message}`);
-      return allowed;
+      return null;
     }
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const [key, lease] of this.leases) if (lease.windowEndsAt <= now) this.leases.delete(key);
   }
 
   private warnOnce(message: string): void {

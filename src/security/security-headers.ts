@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import helmet, { type HelmetOptions } from 'helmet';
 
@@ -15,14 +16,47 @@ export const CONTENT_SECURITY_POLICY: HelmetOptions['contentSecurityPolicy'] = {
 };
 
 /**
- * Helmet's security headers on every answer but the probes'. The middleware is built once: the
- * Fastify plugin rebuilt it, directives parsing included, on every request.
+ * For JSON answers, the headers OWASP's REST Security Cheat Sheet asks of an API: nothing may be
+ * loaded or framed from them (the HTML-only headers of helmet's defaults add nothing to JSON).
  */
-export function registerSecurityHeaders(fastify: FastifyInstance, skipRoutes: readonly string[]): void {
-  const apply = helmet({ contentSecurityPolicy: CONTENT_SECURITY_POLICY });
+export const API_HEADERS: HelmetOptions = {
+  contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+  frameguard: { action: 'deny' },
+  crossOriginOpenerPolicy: false,
+  originAgentCluster: false,
+  xDnsPrefetchControl: false,
+  xDownloadOptions: false,
+  xPermittedCrossDomainPolicies: false,
+  xXssProtection: false,
+};
+
+/**
+ * The headers helmet sets with these options. They depend on nothing in the request (no nonces),
+ * so helmet runs once, against a response that records them.
+ */
+export function helmetHeaders(options: HelmetOptions = { contentSecurityPolicy: CONTENT_SECURITY_POLICY }): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const recorder = {
+    setHeader: (name: string, value: string | number | readonly string[]) => (headers[name.toLowerCase()] = String(value)),
+    removeHeader: (name: string) => delete headers[name.toLowerCase()],
+  };
+  let failure: unknown;
+  helmet(options)({} as IncomingMessage, recorder as unknown as ServerResponse, (error?: unknown) => (failure = error));
+  if (failure) throw failure instanceof Error ? failure : new Error(String(failure));
+  return headers;
+}
+
+/**
+ * Helmet's security headers on every answer but the probes': its defaults (with our CSP) on the
+ * pages under `pagesPrefix`, the API set on everything else.
+ */
+export function registerSecurityHeaders(fastify: FastifyInstance, skipRoutes: readonly string[], pagesPrefix: string): void {
+  const pages = helmetHeaders();
+  const api = helmetHeaders(API_HEADERS);
   const skip = new Set(skipRoutes);
   fastify.addHook('onRequest', (request, reply, done) => {
-    if (skip.has(request.routeOptions.url ?? '')) return done();
-    apply(request.raw, reply.raw, () => done());
+    const route = request.routeOptions.url ?? '';
+    if (!skip.has(route)) void reply.headers(route.startsWith(pagesPrefix) ? pages : api);
+    done();
   });
 }
