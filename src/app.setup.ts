@@ -8,6 +8,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import { AppModule, type AppOptions } from './app.module.js';
 import { createValidationPipe } from './app.validation.js';
+import { serializeReply } from './cache/shared-answer.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import { AppMetrics } from './observability/app-metrics.service.js';
 import { installHttpMetrics } from './observability/http-metrics.hook.js';
@@ -48,6 +49,8 @@ export async function createApp(options: AppOptions, logger: PinoLogger = create
   // Probes are polled constantly and answer machines, not browsers: no security headers for them.
   registerSecurityHeaders(fastify, ['/health', '/ready', '/metrics'], '/docs');
   installHttpMetrics(fastify, app.get(AppMetrics));
+  // JSON.stringify, once per answer many requests share (the in-process cache's).
+  fastify.setReplySerializer(serializeReply);
   // Every answer names its request, so a client can quote it back.
   fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('x-request-id', request.id);

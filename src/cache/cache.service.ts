@@ -23,7 +23,8 @@ class CacheTimeoutError extends Error {}
 @Injectable()
 export class CacheService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(CacheService.name);
-  private readonly ttlMs: number;
+  /** How long an entry lives (CACHE_TTL_S). */
+  readonly ttlMs: number;
   private readonly timeoutMs: number;
   private readonly redisUrl?: string;
   private cache: Cache | null = null;

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { CacheService } from './cache.service.js';
+import { share } from './shared-answer.js';
 
 // The version key outlives every entry (CACHE_TTL_S ≤ 1 day), so an expired version can never
 // make an old entry reachable again.
@@ -10,6 +12,13 @@ const BYPASS_AFTER_FAILURE_MS = 1000;
 // How long a version read from the shared cache is trusted before asking again: another
 // process's invalidation reaches this one within this delay (this process's own, at once).
 const VERSION_MEMO_MS = 100;
+// Answers kept in process memory, by versioned key, the most recently used first: up to this many
+// list items in all (a comparative page of 1,000 tasks is ~2 MB, so at most ~40 MB).
+const LOCAL_ITEMS = 20_000;
+const localSize = (value: object): number => {
+  const items = Array.isArray(value) ? value : (value as { items?: unknown }).items;
+  return 1 + (Array.isArray(items) ? items.length : 0);
+};
 
 /**
  * Cache-aside for reads that depend on one run's data. Keys carry the run's data version, so a
@@ -20,6 +29,10 @@ const VERSION_MEMO_MS = 100;
  * Redis never hand out a version another process already used. Concurrent reads of one key share
  * one version lookup, one cache read and at most one computation per process. A cache that fails
  * or times out is bypassed: no request waits longer than one cache timeout plus its query.
+ *
+ * A versioned key names one version's answer, so a copy of it in process memory is as fresh as
+ * the shared one: answers read or computed here are kept in memory too (same TTL), and a repeated
+ * read costs no round trip to Redis while the run's version stands. They are frozen (see share).
  */
 @Injectable()
 export class RunCacheService {
@@ -28,9 +41,14 @@ export class RunCacheService {
   private readonly versionLookups = new Map<number, Promise<number | undefined>>();
   private readonly sharedVersions = new Map<number, { version: number; until: number }>();
   private readonly inFlight = new Map<string, Promise<unknown>>();
+  private readonly local: LRUCache<string, object>;
   private bypassUntil = 0;
+  /** Reads answered from process memory (hits in the shared cache are counted by CacheService). */
+  readonly counters = { localHits: 0 };
 
-  constructor(private readonly cache: CacheService) {}
+  constructor(private readonly cache: CacheService) {
+    this.local = new LRUCache({ maxSize: LOCAL_ITEMS, sizeCalculation: localSize, ttl: cache.ttlMs });
+  }
 
   /** The cached answer of `name(params)` for run `runId`, or compute and cache it. */
   async wrap<T>(runId: number, name: string, params: Record<string, unknown>, compute: () => Promise<T>): Promise<T> {
@@ -41,17 +59,30 @@ export class RunCacheService {
     const cacheAnswered = this.cache.counters.errors === errorsBefore;
     if (!cacheAnswered) this.bypassUntil = Date.now() + BYPASS_AFTER_FAILURE_MS;
     const key = this.key(runId, version, name, params);
+    if (cacheAnswered) {
+      const local = this.local.get(key);
+      if (local !== undefined) {
+        this.counters.localHits++;
+        return local as T;
+      }
+    }
     const pending = this.inFlight.get(key) as Promise<T> | undefined;
     if (pending) return pending;
     const run = (async () => {
       try {
         if (cacheAnswered) {
           const cached = await this.cache.get<T>(key);
-          if (cached !== undefined) return cached;
+          if (cached !== undefined) {
+            this.remember(key, cached);
+            return cached;
+          }
         }
         const value = await compute();
-        // Storing must not hold the answer back when the cache is slow.
-        if (cacheAnswered) void this.cache.set(key, value);
+        if (cacheAnswered) {
+          this.remember(key, value);
+          // Storing must not hold the answer back when the cache is slow.
+          void this.cache.set(key, value);
+        }
         return value;
       } finally {
         this.inFlight.delete(key);
@@ -59,6 +90,10 @@ export class RunCacheService {
     })();
     this.inFlight.set(key, run);
     return run;
+  }
+
+  private remember(key: string, value: unknown): void {
+    if (typeof value === 'object' && value !== null) this.local.set(key, share(value));
   }
 
   /** Called after a write changed run `runId`'s data: every cached read of the run is stale from now on. */

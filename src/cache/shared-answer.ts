@@ -1,0 +1,30 @@
+// Answers served from the in-process cache go out to many requests as the same object. They are
+// frozen, so that no caller can change what the next request gets, and serialised once.
+
+// A shared answer, and its JSON once it has been serialised (null before).
+const shared = new WeakMap<object, string | null>();
+
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const child of Object.values(value)) deepFreeze(child);
+}
+
+/** Marks `value` as an answer many requests share: frozen, all the way down. */
+export function share<T extends object>(value: T): T {
+  if (!shared.has(value)) {
+    deepFreeze(value);
+    shared.set(value, null);
+  }
+  return value;
+}
+
+/** The reply serializer: JSON.stringify, computed once per shared answer. */
+export function serializeReply(payload: unknown): string {
+  if (typeof payload !== 'object' || payload === null) return JSON.stringify(payload);
+  const memo = shared.get(payload);
+  if (memo) return memo;
+  const json = JSON.stringify(payload);
+  if (memo === null) shared.set(payload, json);
+  return json;
+}
