@@ -10,6 +10,7 @@ import { AppModule, type AppOptions } from './app.module.js';
 import { createValidationPipe } from './app.validation.js';
 import { serializeReply } from './cache/shared-answer.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
+import { documentLiveness } from './health/liveness.route.js';
 import { AppMetrics } from './observability/app-metrics.service.js';
 import { installHttpMetrics } from './observability/http-metrics.hook.js';
 import { createRootLogger, PinoNestLogger, RequestLogController } from './observability/logger.js';
@@ -18,7 +19,6 @@ import { registerSecurityHeaders } from './security/security-headers.js';
 export const BODY_LIMIT_BYTES = 20 * 1024 * 1024;
 // Routes outside /api: probes and Prometheus are where operators expect them.
 const UNPREFIXED = [
-  { path: 'health', method: RequestMethod.GET },
   { path: 'ready', method: RequestMethod.GET },
   { path: 'metrics', method: RequestMethod.GET },
 ];
@@ -75,6 +75,7 @@ export async function createApp(options: AppOptions, logger: PinoLogger = create
     app,
     new DocumentBuilder().setTitle('Hybrid ML Scheduler').setDescription('Where should a compute task run: CPU, GPU, or split?').setVersion('0.1.0').build(),
   );
+  documentLiveness(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
 }

@@ -16,12 +16,6 @@ export class HealthController {
     private readonly lifecycle: LifecycleService,
   ) {}
 
-  @Get('health')
-  @ApiOperation({ summary: 'Liveness: the process answers. Touches no dependency.' })
-  live() {
-    return { status: 'ok' };
-  }
-
   @Get('ready')
   @HealthCheck()
   @ApiOperation({ summary: 'Readiness: PostgreSQL answers and is migrated (503 otherwise or while shutting down); Redis is reported only.' })

@@ -4,11 +4,12 @@ import { CacheHealthIndicator } from './cache.health.js';
 import { DatabaseHealthIndicator } from './database.health.js';
 import { HealthController } from './health.controller.js';
 import { LifecycleService } from './lifecycle.service.js';
+import { LivenessRoute } from './liveness.route.js';
 
 @Module({
   imports: [TerminusModule.forRoot({ errorLogStyle: 'json' })],
   controllers: [HealthController],
-  providers: [DatabaseHealthIndicator, CacheHealthIndicator, LifecycleService],
+  providers: [DatabaseHealthIndicator, CacheHealthIndicator, LifecycleService, LivenessRoute],
   exports: [LifecycleService],
 })
 export class HealthModule {}
