@@ -18,7 +18,10 @@ export class LivenessRoute implements OnModuleInit {
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
   onModuleInit(): void {
-    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    // The CLI runs the same modules without an HTTP server.
+    const adapter = this.adapterHost.httpAdapter as HttpAdapterHost['httpAdapter'] | null;
+    if (!adapter) return;
+    const fastify = adapter.getInstance<FastifyInstance>();
     fastify.get(LIVENESS_PATH, { schema: { response: { 200: ALIVE_SCHEMA } } }, (_request, reply) => {
       void reply.send(ALIVE);
     });
