@@ -1,5 +1,4 @@
-import { SimulationEngine, type Task } from '../src/simulation/engine/index.js';
-import { trainWithHoldout } from '../src/simulation/engine/ml/forest/metrics.js';
+import { PlacementModel, SimulationEngine, type Task } from '../src/simulation/engine/index.js';
 import { createDatabase, dropDatabase, query } from './support/database.js';
 import { postCsv, postJson, rowCounts, storedResults, waitForRun } from './support/runs.js';
 import { startTestApp, timedGet, type TestApp } from './support/test-app.js';
@@ -26,7 +25,7 @@ function traceCsv(n: number, seed: number): { csv: string; tasks: Task[] } {
 
 /**
  * The same replay done by the engine alone, retraining the way the service does: after task p,
- * fit on the latest labels (80/20 holdout, the engine's next seed), effective from task p + lag.
+ * fit on the latest labels (scored on a 20% holdout, the engine's next seed), effective from task p + lag.
  */
 function replayWithEngine(tasks: Task[], seed: number): Map<string, Record<string, unknown>> {
   const engine = SimulationEngine.create({ seed, learning: { mode: 'external', retrainInterval: RETRAIN_INTERVAL }, dependencies: { retention: 'all' } });
@@ -52,7 +51,7 @@ function replayWithEngine(tasks: Task[], seed: number): Map<string, Record<strin
     if (step.retrainDue) {
       const options = engine.nextForestOptions();
       const rows = engine.trainingWindow();
-      const fit = trainWithHoldout(rows.map((r) => r.features), rows.map((r) => r.label), { ...options, holdoutFraction: 0.2 });
+      const fit = PlacementModel.fit(rows.map((r) => r.features), rows.map((r) => r.label), { ...options, holdoutFraction: 0.2 });
       pending = { at: i + 1 + RETRAIN_LAG, json: fit.model.toJSON() };
     }
   });

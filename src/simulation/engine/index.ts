@@ -21,8 +21,9 @@ export {
   UnknownStrategyError,
   type TraceRowError,
 } from './errors.js';
-export type { ModelDetails } from './learning/model-manager.js';
+export type { ModelDetails, ModelFitOptions } from './learning/model-manager.js';
 export type { ModelInfo } from './learning/model-slot.js';
+export { computeBoundSplit, PlacementModel, type PlacementFit, type PlacementFitOptions, type PlacementModelJson } from './learning/placement-model.js';
 export type { TrainingRow } from './learning/training-window.js';
 export { Machine, type MachineState, type Outcome, type Utilization } from './machine/machine.js';
 export { oracleDecision, type OracleDecision } from './machine/oracle.js';

@@ -1,10 +1,16 @@
-import { fitForestFromRows } from './ml/forest/regression-forest.js';
+import { PlacementModel } from './learning/placement-model.js';
 import { SimulationEngine } from './simulation-engine.js';
 import type { StepResult } from './engine-state.js';
 import { aTask } from './testing/task.factory.js';
 
 function run(sut: SimulationEngine, count: number): StepResult[] {
   return Array.from({ length: count }, () => sut.step(sut.nextTask()));
+}
+
+/** What the app's worker does: a model fitted on the engine's window, as JSON. */
+function externalFit(sut: SimulationEngine): unknown {
+  const rows = sut.trainingWindow();
+  return PlacementModel.fit(rows.map((r) => r.features), rows.map((r) => r.label), { ...sut.nextForestOptions(), holdoutFraction: 0 }).model.toJSON();
 }
 
 describe(SimulationEngine.name, () => {
@@ -74,7 +80,7 @@ describe(SimulationEngine.name, () => {
     const config = { seed: 3, learning: { mode: 'external' as const, retrainInterval: 50 } };
     const sut = SimulationEngine.create(config);
     const due = run(sut, 50);
-    const model = fitForestFromRows(sut.trainingWindow(), sut.nextForestOptions());
+    const model = externalFit(sut);
 
     sut.installModel(model, 60);
     const before = run(sut, 10);
@@ -89,7 +95,7 @@ describe(SimulationEngine.name, () => {
   it('keeps a pending model across a save and restore', () => {
     const sut = SimulationEngine.create({ seed: 3, learning: { mode: 'external' } });
     run(sut, 50);
-    sut.installModel(fitForestFromRows(sut.trainingWindow(), sut.nextForestOptions()), 55);
+    sut.installModel(externalFit(sut), 55);
 
     const restored = SimulationEngine.restore(JSON.parse(JSON.stringify(sut.snapshot())));
 

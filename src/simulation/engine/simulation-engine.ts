@@ -56,7 +56,7 @@ export class SimulationEngine {
   ) {
     this.profile = options.profile ?? false;
     this.training = new TrainingWindow(config.learning.trainingWindow);
-    this.models = new ModelManager(config.learning, rng.get('learner.hybrid_ml'));
+    this.models = new ModelManager(config.learning, rng.get('learner.hybrid_ml'), config.machine.gpuSpeedupPerIntensity);
   }
 
   /** A fresh engine; every missing config value takes DESIGN.md's default. */
@@ -178,7 +178,7 @@ export class SimulationEngine {
   }
 
   /**
-   * Installs a RegressionForest (its JSON form) for hybrid_ml, taking effect before task
+   * Installs a PlacementModel (its JSON form) for hybrid_ml, taking effect before task
    * `effectiveAtTask` (0-based; now when omitted), so a run with external training replays exactly.
    */
   installModel(modelJson: unknown, effectiveAtTask?: number, details?: ModelDetails): ModelInfo {

@@ -1,17 +1,17 @@
-// Runs in a worker thread (piscina): fits hybrid_ml's forest off the event loop.
-import { trainWithHoldout } from '../engine/ml/forest/metrics.js';
-import type { RegressionForestOptions } from '../engine/ml/forest/regression-forest.js';
+// Runs in a worker thread (piscina): fits hybrid_ml's model off the event loop.
+import type { ModelFitOptions } from '../engine/learning/model-manager.js';
+import { PlacementModel } from '../engine/learning/placement-model.js';
 
 export interface FitJob {
   rows: { features: number[]; label: number }[];
-  options: RegressionForestOptions & { seed: number };
+  options: ModelFitOptions;
   holdoutFraction: number;
 }
 
 export interface FitOutcome {
   model: unknown;
-  r2: number;
-  mae: number;
+  r2: number | null;
+  mae: number | null;
   samples: number;
   importances: number[];
   durationMs: number;
@@ -20,7 +20,7 @@ export interface FitOutcome {
 /** Fits on 1 − holdoutFraction of the rows and scores R² and MAE on the rest. */
 export default function fit(job: FitJob): FitOutcome {
   const started = performance.now();
-  const result = trainWithHoldout(
+  const result = PlacementModel.fit(
     job.rows.map((r) => r.features),
     job.rows.map((r) => r.label),
     { ...job.options, holdoutFraction: job.holdoutFraction },

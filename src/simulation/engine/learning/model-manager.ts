@@ -1,13 +1,15 @@
 import type { LearningSpec } from '../config.js';
 import { InvalidStateError } from '../errors.js';
-import { trainWithHoldout } from '../ml/forest/metrics.js';
-import { RegressionForest, type RegressionForestOptions } from '../ml/forest/regression-forest.js';
 import { nextSeed, type Rng } from '../random/rng-streams.js';
 import type { SavedModel } from '../engine-state.js';
 import { ModelSlot, type ModelInfo } from './model-slot.js';
+import { PlacementModel, type PlacementFitOptions } from './placement-model.js';
 import type { TrainingRow } from './training-window.js';
 
-type PendingModel = SavedModel & { readonly effectiveAtTask: number; readonly model: RegressionForest };
+type PendingModel = SavedModel & { readonly effectiveAtTask: number; readonly model: PlacementModel };
+
+/** A fit's options but the held-out share (which the caller decides). */
+export type ModelFitOptions = Omit<PlacementFitOptions, 'holdoutFraction'>;
 
 /** Facts an external trainer may report with its model. */
 export type ModelDetails = Partial<Pick<ModelInfo, 'r2' | 'mae' | 'samples' | 'importances'>>;
@@ -25,38 +27,45 @@ export class ModelManager {
   constructor(
     private readonly spec: LearningSpec,
     private readonly rng: Rng,
+    private readonly gpuSpeedupPerIntensity: number,
   ) {}
 
   get modelVersion(): number {
     return this.version;
   }
 
-  /** Forest options for a fit, with a fresh seed drawn from the learner stream. */
-  forestOptions(): RegressionForestOptions & { seed: number } {
+  /** Options for a fit, with a fresh seed drawn from the learner stream. */
+  forestOptions(): ModelFitOptions {
     const { nTrees, maxDepth, minSamplesSplit, minSamplesLeaf, maxFeatures, bootstrap } = this.spec.forest;
-    return { nTrees, maxDepth, minSamplesSplit, minSamplesLeaf, bootstrap, maxFeatures: maxFeatures > 0 ? maxFeatures : undefined, seed: nextSeed(this.rng) };
+    return {
+      nTrees,
+      maxDepth,
+      minSamplesSplit,
+      minSamplesLeaf,
+      bootstrap,
+      maxFeatures: maxFeatures > 0 ? maxFeatures : undefined,
+      seed: nextSeed(this.rng),
+      gpuSpeedupPerIntensity: this.gpuSpeedupPerIntensity,
+    };
   }
 
   /** Fits on `rows` now (holding out holdoutFraction for R² and MAE) and installs the model. */
   fitNow(rows: readonly TrainingRow[], atTask: number): ModelInfo {
-    const X = rows.map((row) => row.features);
-    const y = rows.map((row) => row.label);
-    const options = this.forestOptions();
-    if (this.spec.holdoutFraction > 0 && rows.length >= 2) {
-      const result = trainWithHoldout(X, y, { ...options, holdoutFraction: this.spec.holdoutFraction });
-      return this.swap(result.model, atTask, { r2: result.r2, mae: result.mae, samples: result.samples, importances: result.importances });
-    }
-    const model = RegressionForest.fit(X, y, options);
-    return this.swap(model, atTask, { samples: rows.length, importances: model.featureImportances() });
+    const fit = PlacementModel.fit(
+      rows.map((row) => row.features),
+      rows.map((row) => row.label),
+      { ...this.forestOptions(), holdoutFraction: this.spec.holdoutFraction },
+    );
+    return this.swap(fit.model, atTask, { r2: fit.r2 ?? undefined, mae: fit.mae ?? undefined, samples: fit.samples, importances: fit.importances });
   }
 
   /**
-   * Installs a model given as RegressionForest JSON, effective from task `effectiveAtTask`
+   * Installs a model given as PlacementModel JSON, effective from task `effectiveAtTask`
    * (now when omitted or already reached).
-   * @throws InvalidModelError (ML.INVALID_MODEL) when the JSON is not a forest.
+   * @throws InvalidModelError (ML.INVALID_MODEL) when the JSON is not a placement model.
    */
   install(json: unknown, tasksProcessed: number, effectiveAtTask = tasksProcessed, details: ModelDetails = {}): ModelInfo {
-    const model = RegressionForest.load(json);
+    const model = PlacementModel.load(json);
     if (effectiveAtTask <= tasksProcessed) return this.swap(model, tasksProcessed, details, json);
     const info = this.info(++this.version, effectiveAtTask, details, model);
     this.pending.push({ json, info, effectiveAtTask, model });
@@ -86,15 +95,15 @@ export class ModelManager {
     if (!Number.isInteger(state.modelVersion)) throw new InvalidStateError('model version is missing');
     this.version = state.modelVersion;
     if (state.model !== null) {
-      this.slot.current = RegressionForest.load(state.model.json);
+      this.slot.current = PlacementModel.load(state.model.json);
       this.slot.info = state.model.info;
       this.json = state.model.json;
     }
-    this.pending = state.pendingModels.map((p) => ({ ...p, model: RegressionForest.load(p.json) }));
+    this.pending = state.pendingModels.map((p) => ({ ...p, model: PlacementModel.load(p.json) }));
   }
 
   // Inline fits pass no JSON: it is encoded only if a snapshot asks for it.
-  private swap(model: RegressionForest, atTask: number, details: ModelDetails, json: unknown = null): ModelInfo {
+  private swap(model: PlacementModel, atTask: number, details: ModelDetails, json: unknown = null): ModelInfo {
     const info = this.info(++this.version, atTask, details, model);
     // One assignment each, between tasks: hybrid_ml sees either the old model or the new one.
     this.slot.current = model;
@@ -103,7 +112,7 @@ export class ModelManager {
     return info;
   }
 
-  private info(version: number, effectiveAtTask: number, details: ModelDetails, model: RegressionForest): ModelInfo {
+  private info(version: number, effectiveAtTask: number, details: ModelDetails, model: PlacementModel): ModelInfo {
     return {
       version,
       effectiveAtTask,

@@ -1,4 +1,4 @@
-import type { RegressionForest } from '../ml/forest/regression-forest.js';
+import type { PlacementModel } from './placement-model.js';
 
 /** Facts about an installed hybrid_ml model. */
 export interface ModelInfo {
@@ -16,6 +16,6 @@ export interface ModelInfo {
  * swap is atomic from the strategy's point of view.
  */
 export class ModelSlot {
-  current: RegressionForest | null = null;
+  current: PlacementModel | null = null;
   info: ModelInfo | null = null;
 }

@@ -6,6 +6,11 @@ import { RegressionForest, type RegressionForestOptions } from './regression-for
 export interface HoldoutOptions extends RegressionForestOptions {
   /** Share of rows held out for scoring, in (0, 1) [0.2]. */
   holdoutFraction?: number;
+  /**
+   * A positive scale per row: the forest fits y / scale, and is scored on scale × its prediction
+   * against y (the caller predicts the same way). Unscaled when absent.
+   */
+  scale?: ArrayLike<number>;
 }
 
 /** What a holdout training run reports. */
@@ -61,6 +66,11 @@ export function trainWithHoldout(
   const n = X.length;
   if (n < 2) throw new InvalidTrainingDataError(`a holdout needs at least 2 rows, got ${n}`);
   if (y.length !== n) throw new InvalidTrainingDataError(`${n} rows but ${y.length} targets`);
+  const scale = options.scale;
+  if (scale !== undefined) {
+    if (scale.length !== n) throw new InvalidTrainingDataError(`${n} rows but ${scale.length} scales`);
+    for (let i = 0; i < n; i++) if (!(scale[i] > 0 && Number.isFinite(scale[i]))) throw new InvalidTrainingDataError(`scale ${i} must be a positive finite number, got ${scale[i]}`);
+  }
   const fraction = options.holdoutFraction ?? 0.2;
   if (!(fraction > 0 && fraction < 1)) throw new InvalidMlOptionsError(`holdoutFraction must be in (0, 1), got ${fraction}`);
 
@@ -80,7 +90,7 @@ export function trainWithHoldout(
   const trainY = new Float64Array(trainSamples);
   for (let k = 0; k < trainSamples; k++) {
     trainX.push(X[order[k]]);
-    trainY[k] = y[order[k]];
+    trainY[k] = scale === undefined ? y[order[k]] : y[order[k]] / scale[order[k]];
   }
   const model = RegressionForest.fit(trainX, trainY, { ...options, seed: rng });
   const testY = new Float64Array(testSamples);
@@ -88,7 +98,7 @@ export function trainWithHoldout(
   for (let k = 0; k < testSamples; k++) {
     const i = order[trainSamples + k];
     testY[k] = y[i];
-    predicted[k] = model.predict(X[i]);
+    predicted[k] = model.predict(X[i]) * (scale === undefined ? 1 : scale[i]);
   }
   return {
     model,

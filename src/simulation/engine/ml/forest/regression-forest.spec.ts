@@ -55,6 +55,19 @@ describe(RegressionForest.name, () => {
     expect(result.mae).toBeLessThan(0.2);
   });
 
+  it('fits y / scale with a per-row scale and scores scale × prediction against y', () => {
+    const { X, y } = makeDataset({ rows: 400 });
+    const scale = X.map((x) => 1 + x[0]);
+    const scaled = trainWithHoldout(X, y, { seed: 3, scale });
+    // The same split and forest as fitting y / scale by hand, scored in y's units.
+    const byHand = trainWithHoldout(X, y.map((v, i) => v / scale[i]), { seed: 3 });
+    expect(scaled.model.toJSON()).toEqual(byHand.model.toJSON());
+    expect(scaled.r2).toBeGreaterThan(0.8);
+    expect(scaled.mae).not.toBeCloseTo(byHand.mae, 6);
+    expect(() => trainWithHoldout(X, y, { scale: scale.slice(1) })).toThrow(InvalidTrainingDataError);
+    expect(() => trainWithHoldout(X, y, { scale: scale.map((v, i) => (i === 5 ? 0 : v)) })).toThrow(InvalidTrainingDataError);
+  });
+
   it('fits the same forest from the same rows and seed', () => {
     const { X, y } = makeDataset();
 
