@@ -80,7 +80,7 @@ const LEASE_SHA = createHash('sha1').update(LEASE_SCRIPT).digest('hex');
 // A replica takes at most this fraction of a key's remaining hits at once. Leased hits are
 // counted in Redis when taken, so replicas together never admit more than the limit; near it,
 // leases shrink to one hit per round trip and the count is exact. With THROTTLE_LIMIT 1000, a
-// client's first 64 requests cost one round trip, not 64.
+// client's first 15 requests cost one round trip, not 15.
 const LEASE_DIVISOR = 64;
 
 /** Hits this process leased from Redis for one key's current window. */
