@@ -47,4 +47,10 @@ describe(validateEnv.name, () => {
   ])('rejects %s=%s', (name, value) => {
     expect(() => validateEnv({ [name]: value })).toThrow(`${name}=${value}: must be`);
   });
+
+  it('keeps the continuous run\'s retrain lag below its interval, and lets a batch run\'s span several', () => {
+    expect(() => validateEnv({ SIM_RETRAIN_INTERVAL: '50', SIM_RETRAIN_LAG: '50' })).toThrow('SIM_RETRAIN_LAG=50: must be smaller than SIM_RETRAIN_INTERVAL (50)');
+    expect(validateEnv({ SIM_BATCH_RETRAIN_INTERVAL: '1000', SIM_BATCH_RETRAIN_LAG: '4000' })).toMatchObject({ SIM_BATCH_RETRAIN_LAG: 4000 });
+    expect(validateEnv({})).toMatchObject({ SIM_RETRAIN_LAG: 10, SIM_BATCH_RETRAIN_LAG: 2000 });
+  });
 });

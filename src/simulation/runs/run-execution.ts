@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { RunCacheService } from '../../cache/run-cache.service.js';
-import { FEATURE_NAMES, type ModelInfo, type SimulationEngine, type StepResult, type Task } from '../engine/index.js';
+import { FEATURE_NAMES, type ModelFitOptions, type ModelInfo, type SimulationEngine, type StepResult, type Task } from '../engine/index.js';
 import type { FitOutcome } from '../training/forest-fit.worker.js';
 import type { ModelTrainer } from '../training/model-trainer.service.js';
 import { RunBatch } from './run-batch.js';
@@ -17,16 +17,29 @@ export interface RunSettings {
   windowSize: number;
   /** Save the engine state every this many tasks (a multiple of windowSize and of the retrain interval). */
   checkpointEvery: number;
-  /** A model fitted after task p takes effect before task p + retrainLag (the run waits there for it). */
+  /**
+   * A model fitted after task p takes effect before task p + retrainLag (the run waits there for
+   * it). It may exceed the retrain interval: then several fits are in flight at once.
+   */
   retrainLag: number;
   holdoutFraction: number;
 }
 
-/** The checkpoint saved with a run: the engine as of taskIndex, and a retrain due right there. */
+/** A fit started after task trainedAt (its rows committed), with the options drawn for it. */
+export interface FitInFlight {
+  trainedAt: number;
+  options: ModelFitOptions;
+}
+
+/**
+ * The checkpoint saved with a run: the engine as of taskIndex, a retrain due right there (its seed
+ * not drawn yet), and the fits started earlier whose models were not installed yet.
+ */
 export interface RunCheckpoint {
   taskIndex: number;
   engine: unknown;
   pendingRetrainAt: number | null;
+  fitsInFlight?: FitInFlight[];
 }
 
 export interface RunListener {
@@ -52,6 +65,7 @@ export interface RunDeps {
 interface Training {
   trainedAt: number;
   effectiveAt: number;
+  options: ModelFitOptions;
   result: Promise<FitOutcome>;
 }
 
@@ -60,7 +74,7 @@ const MAX_IN_FLIGHT = 2;
 
 /**
  * Drives one run: steps its engine, buffers the rows, flushes them (one transaction per flush,
- * at most one flush in flight while the next batch is computed), writes metric windows and
+ * up to two flushes in flight while the next batch is computed), writes metric windows and
  * checkpoints, and retrains hybrid_ml at fixed task indices so a run is reproducible from its seed.
  */
 export class RunExecution {
@@ -73,7 +87,8 @@ export class RunExecution {
   private readonly inflight: Promise<void>[] = [];
   private lastCommit: Promise<void> = Promise.resolve();
   private lastFlushAt = Date.now();
-  private training: Training | null = null;
+  // Fits started and not yet installed in the engine, oldest first.
+  private readonly trainings: Training[] = [];
   private lastRetrainAt: number | null = null;
   private cancelled = false;
   // Index of the first task in the current batch: a batch below replayUntil may meet stored rows.
@@ -90,12 +105,14 @@ export class RunExecution {
     readonly total: number | null,
     private readonly settings: RunSettings,
     private readonly deps: RunDeps,
-    resume: { pendingRetrainAt: number | null; replayUntil: number } = { pendingRetrainAt: null, replayUntil: 0 },
+    resume: { pendingRetrainAt: number | null; fitsInFlight: FitInFlight[]; replayUntil: number } = { pendingRetrainAt: null, fitsInFlight: [], replayUntil: 0 },
   ) {
     this.replayUntil = resume.replayUntil;
     this.batchStart = engine.processed;
     this.windows = new WindowAccumulator(settings.windowSize);
     this.batch = new RunBatch(tasks === null);
+    // Fits that were running when the checkpoint was taken start again, with the same options.
+    for (const fit of resume.fitsInFlight) this.startTraining(fit.trainedAt, fit.options);
     if (resume.pendingRetrainAt !== null) this.startTraining(resume.pendingRetrainAt);
   }
 
@@ -112,7 +129,7 @@ export class RunExecution {
     let stepped = 0;
     while (stepped < maxTasks && !this.done && !this.cancelled) {
       const index = this.processed;
-      if (this.training && index >= this.training.effectiveAt) await this.installTraining();
+      while (this.trainings.length > 0 && index >= this.trainings[0].effectiveAt) await this.installTraining();
       const task = this.tasks ? this.tasks[index] : this.engine.nextTask();
       const step = this.engine.step(task);
       stepped++;
@@ -122,9 +139,11 @@ export class RunExecution {
       this.deps.metrics?.taskProcessed();
       const processed = index + 1;
       if (processed % this.settings.checkpointEvery === 0) {
-        // The snapshot is taken before a retrain draws its seed, so a resume replays the same draw.
+        // The snapshot is taken before a retrain due here draws its seed, so a resume replays the
+        // same draw; fits in flight are saved with the options they drew, and a resume restarts them.
         const pendingRetrainAt = step.retrainDue ? processed : null;
-        await this.flush({ taskIndex: processed, engine: this.engine.snapshot(), pendingRetrainAt });
+        const fitsInFlight = this.trainings.map(({ trainedAt, options }) => ({ trainedAt, options }));
+        await this.flush({ taskIndex: processed, engine: this.engine.snapshot(), pendingRetrainAt, fitsInFlight });
       } else if (step.retrainDue || this.batch.size >= this.settings.flushTasks || Date.now() - this.lastFlushAt >= this.settings.flushMs) {
         // A retrain reads its rows from PostgreSQL: they are flushed first.
         await this.flush();
@@ -213,8 +232,7 @@ export class RunExecution {
     }
   }
 
-  private startTraining(trainedAt: number): void {
-    const options = this.engine.nextForestOptions();
+  private startTraining(trainedAt: number, options: ModelFitOptions = this.engine.nextForestOptions()): void {
     const lastTaskId = this.tasks ? this.tasks[trainedAt - 1].id : trainedAt - 1;
     const window = this.engine.config.learning.trainingWindow;
     const result = this.lastCommit
@@ -222,14 +240,15 @@ export class RunExecution {
       .then((rows) => this.deps.trainer.fit({ rows, options, holdoutFraction: this.settings.holdoutFraction }));
     // Awaited where the model takes effect; until then a failure must not count as unhandled.
     result.catch(() => undefined);
-    this.training = { trainedAt, effectiveAt: trainedAt + this.settings.retrainLag, result };
+    this.trainings.push({ trainedAt, effectiveAt: trainedAt + this.settings.retrainLag, options, result });
   }
 
+  /** Installs the oldest fit in flight: in effect at once if its task has come, else pending until it. */
   private async installTraining(): Promise<void> {
-    const training = this.training as Training;
+    const training = this.trainings[0];
     const fit = await training.result;
-    this.training = null;
-    const info = this.engine.installModel(fit.model, undefined, { r2: fit.r2, mae: fit.mae, samples: fit.samples, importances: fit.importances });
+    this.trainings.shift();
+    const info = this.engine.installModel(fit.model, training.effectiveAt, { r2: fit.r2, mae: fit.mae, samples: fit.samples, importances: fit.importances });
     this.lastRetrainAt = training.trainedAt;
     this.deps.metrics?.retrained(fit.durationMs);
     await this.retrying('storing the model', () => this.deps.writer.insertModelVersion({

@@ -20,8 +20,9 @@ export interface RunOptions {
 /** Builds engine configs for new runs and reopens stored runs where their checkpoint left them. */
 @Injectable()
 export class RunFactory {
-  readonly settings: RunSettings;
+  private readonly settings: RunSettings;
   private readonly retrainInterval: Record<RunKind, number>;
+  private readonly retrainLag: Record<RunKind, number>;
 
   constructor(
     config: ConfigService<EnvironmentVariables, true>,
@@ -40,6 +41,8 @@ export class RunFactory {
     };
     const batch = config.get('SIM_BATCH_RETRAIN_INTERVAL', { infer: true });
     this.retrainInterval = { continuous: config.get('SIM_RETRAIN_INTERVAL', { infer: true }), batch, trace: batch };
+    const batchLag = config.get('SIM_BATCH_RETRAIN_LAG', { infer: true });
+    this.retrainLag = { continuous: this.settings.retrainLag, batch: batchLag, trace: batchLag };
   }
 
   /** The engine config stored with a new run (the rest are DESIGN.md defaults). */
@@ -70,8 +73,9 @@ export class RunFactory {
     const tasks: Task[] | null = run.kind === 'trace' ? await this.store.loadTraceTasks(runId) : null;
     const total = run.kind === 'continuous' ? null : run.tasksTotal;
     const deps = { writer: this.store, trainer: this.trainer, cache: this.cache, listener, metrics: this.metrics?.forRun(run.kind) };
-    return new RunExecution(runId, engine, tasks, total, this.settings, deps, {
+    return new RunExecution(runId, engine, tasks, total, { ...this.settings, retrainLag: this.retrainLag[run.kind] }, deps, {
       pendingRetrainAt: checkpoint?.pendingRetrainAt ?? null,
+      fitsInFlight: checkpoint?.fitsInFlight ?? [],
       replayUntil: run.tasksProcessed,
     });
   }

@@ -8,8 +8,9 @@ import type { RunExecution } from './run-execution.js';
 import { RunFactory, type RunOptions } from './run-factory.js';
 import { RunStoreRepository } from './run-store.repository.js';
 
-// Tasks stepped between yields to the event loop: ~10 ms of work, so the API stays responsive.
-const CHUNK = 250;
+// Tasks stepped between yields to the event loop: 1–3 ms of work, so the API stays responsive
+// while the run, its flushes and its fits keep both cores busy (GET /health p99 under 40 ms).
+const CHUNK = 50;
 
 export interface CreatedRun {
   id: number;
