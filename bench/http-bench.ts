@@ -15,6 +15,8 @@ const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:54
 const TASKS = Number(process.env.BENCH_TASKS ?? 100_000);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const CONNECTIONS = 50;
+// Unmeasured load before each measurement, so that every server is measured with its hot paths compiled.
+const WARMUP_S = 2;
 
 const STRATEGIES = `(VALUES (1,'round_robin',3.0),(2,'random',2.5),(3,'greedy',1.5),(4,'hybrid_ml',0.8),(5,'rl_agent',1.2),(6,'oracle',0.5),(7,'eft',0.6)) st(ord, name, wk)`;
 // A plausible run after the machine model of DESIGN.md: $1 = run id, $2 = tasks.
@@ -79,6 +81,7 @@ interface Figures {
 }
 
 async function load(name: string, url: string): Promise<Figures> {
+  await autocannon({ url, connections: CONNECTIONS, duration: WARMUP_S });
   const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S });
   const figures = { name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx + result.errors };
   console.log(`  ${name.padEnd(34)} ${figures.rps.toFixed(0).padStart(7)} req/s  p50 ${String(figures.p50).padStart(4)} ms  p99 ${String(figures.p99).padStart(4)} ms  non-2xx/errors ${figures.non2xx}`);
@@ -138,7 +141,7 @@ async function main(): Promise<void> {
     children.push(bare);
     await waitFor(`http://127.0.0.1:${barePort}/`, bare);
 
-    console.log(`autocannon: ${CONNECTIONS} connections, ${DURATION_S} s each (cache: ${process.env.REDIS_URL ? 'redis' : 'memory'})`);
+    console.log(`autocannon: ${CONNECTIONS} connections, ${DURATION_S} s each after ${WARMUP_S} s of warm-up (cache: ${process.env.REDIS_URL ? 'redis' : 'memory'})`);
     const leaderboardUrl = `${base}/api/metrics/leaderboard?runId=${runId}`;
     await fetch(leaderboardUrl); // warm the cache
     const bareFig = await load(`bare node:http (${bareBody.length} B)`, `http://127.0.0.1:${barePort}/`);
