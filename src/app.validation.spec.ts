@@ -32,6 +32,11 @@ describe('the validation pipe', () => {
       expect(await pipe.transform({ limit: '20' }, query)).toEqual({ limit: 20 });
       expect(await pipe.transform({}, query)).toEqual({ limit: 100 });
       expect(spy).toHaveBeenCalledTimes(2);
+      // A query string too long to be worth remembering is validated every time.
+      const long = { limit: '0'.repeat(1100) + '7' };
+      expect(await pipe.transform(long, query)).toEqual({ limit: 7 });
+      expect(await pipe.transform(long, query)).toEqual({ limit: 7 });
+      expect(spy).toHaveBeenCalledTimes(4);
     } finally {
       spy.mockRestore();
     }

@@ -10,8 +10,10 @@ function flatten(errors: ValidationError[], prefix = ''): string[] {
   });
 }
 
-// Distinct query strings remembered per query class, the most recently used ones.
+// Distinct query strings remembered per query class, the most recently used ones, and the longest
+// one remembered (a real query string is far shorter; a longer one is validated every time).
 const QUERIES_PER_CLASS = 1000;
+const MAX_QUERY_KEY = 1024;
 
 const isFlatQuery = (value: unknown): value is Record<string, string | string[]> =>
   typeof value === 'object' && value !== null && Object.values(value).every((v) => typeof v === 'string' || (Array.isArray(v) && v.every((s) => typeof s === 'string')));
@@ -34,6 +36,7 @@ class QueryMemoValidationPipe extends ValidationPipe {
       this.memo.set(type, byQuery);
     }
     const key = JSON.stringify(value);
+    if (key.length > MAX_QUERY_KEY) return super.transform(value, metadata);
     let converted = byQuery.get(key);
     if (!converted) {
       converted = (await super.transform(value, metadata)) as object;

@@ -15,6 +15,12 @@ describe('shared answers', () => {
     }).toThrow(TypeError);
   });
 
+  it('leaves typed arrays as they are (they cannot be frozen)', () => {
+    const answer = share({ values: new Float64Array([1, 2]), items: [{ at: new Date(0) }] });
+    expect(Object.isFrozen(answer)).toBe(true);
+    expect(Object.isFrozen(answer.items[0])).toBe(true);
+  });
+
   it('serialises a shared answer once, and anything else every time', () => {
     const answer = share({ items: [1, 2, 3] });
     const first = serializeReply(answer);

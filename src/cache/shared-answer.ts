@@ -5,7 +5,8 @@
 const shared = new WeakMap<object, string | null>();
 
 function deepFreeze(value: unknown): void {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  // Typed arrays and buffers cannot be frozen (answers hold none; JSON would not keep them anyway).
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value) || ArrayBuffer.isView(value)) return;
   Object.freeze(value);
   for (const child of Object.values(value)) deepFreeze(child);
 }
