@@ -2,15 +2,13 @@
 // postgres://postgres@127.0.0.1:5432/postgres) to create a scratch database in; uses REDIS_URL when set.
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { LeaderboardRepository } from '../src/metrics/leaderboard.repository.js';
+import { freePort, ROOT } from './support/app-process.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const TASKS = Number(process.env.BENCH_TASKS ?? 100_000);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
@@ -47,14 +45,6 @@ const SEED_WINS = `
   UPDATE scheduler_results r SET won = true
     FROM (SELECT task_id, min(completion_time) AS best FROM scheduler_results WHERE run_id = $1 AND scheduler_name <> 'oracle' GROUP BY task_id) b
    WHERE r.run_id = $1 AND r.task_id = b.task_id AND r.scheduler_name <> 'oracle' AND r.completion_time = b.best`;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function waitFor(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
   const started = Date.now();
