@@ -109,6 +109,27 @@ describe('read API', () => {
       expect(board.body.runId).toBe(continuous.runId);
       expect(board.body.items).toHaveLength(STRATEGIES.length);
     });
+
+    it('follows a newer continuous run: at once when this process starts it, within 100 ms when another process does', async () => {
+      const leaderboard = `${sut.url}/api/metrics/leaderboard`;
+      const before = (await getJson<{ runId: number }>(leaderboard)).body.runId;
+      const other = await insertRun(databaseUrl, { tasks: 5, kind: 'continuous', seed: 4 });
+      expect(other.runId).toBeGreaterThan(before);
+      const started = Date.now();
+      while ((await getJson<{ runId: number }>(leaderboard)).body.runId !== other.runId) {
+        expect(Date.now() - started).toBeLessThan(1000);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const start = await fetch(`${sut.url}/api/simulation/start`, { method: 'POST' });
+      expect(start.status).toBe(200);
+      try {
+        const status = (await getJson<{ runId: number }>(`${sut.url}/api/simulation/status`)).body;
+        expect(status.runId).toBeGreaterThan(other.runId);
+        expect((await getJson<{ runId: number }>(leaderboard)).body.runId).toBe(status.runId);
+      } finally {
+        await fetch(`${sut.url}/api/simulation/stop`, { method: 'POST' });
+      }
+    });
   });
 
   describe('paging', () => {

@@ -2,15 +2,24 @@ import { Injectable } from '@nestjs/common';
 import { NotFound } from './app-errors.js';
 import { RunsLookupRepository } from './runs-lookup.repository.js';
 
+// How long the continuous run's id is trusted before PostgreSQL is asked again: another process's
+// new continuous run is seen within this delay, as another process's flush is by the read cache.
+const CONTINUOUS_MEMO_MS = 100;
+
 /** Which run a read is about: the one named, which must exist, or else the continuous run. */
 @Injectable()
 export class RunScope {
+  private continuous: { id: number; until: number } | null = null;
+  private lookup: Promise<number | undefined> | null = null;
+  // Bumped by forgetContinuous: a lookup that began before it does not leave its answer behind.
+  private generation = 0;
+
   constructor(private readonly runs: RunsLookupRepository) {}
 
   /** `runId` when given (not checked here: see assertExists), else the latest continuous run; 404 when there is none. */
   async resolve(runId: number | undefined): Promise<number> {
     if (runId !== undefined) return runId;
-    const continuous = await this.runs.latestContinuousId();
+    const continuous = await this.latestContinuousId();
     if (continuous === undefined) throw new NotFound('continuous run', '(none yet)');
     return continuous;
   }
@@ -18,5 +27,35 @@ export class RunScope {
   /** 404 when no run has this id. */
   async assertExists(runId: number): Promise<void> {
     if (!(await this.runs.exists(runId))) throw new NotFound('run', runId);
+  }
+
+  /** A continuous run was created, or runs were deleted, by this process: the next read asks PostgreSQL. */
+  forgetContinuous(): void {
+    this.continuous = null;
+    this.lookup = null;
+    this.generation++;
+  }
+
+  // Concurrent reads share one query; a found id is kept for CONTINUOUS_MEMO_MS ("none" is not kept).
+  private latestContinuousId(): Promise<number | undefined> {
+    const memo = this.continuous;
+    if (memo && memo.until > Date.now()) return Promise.resolve(memo.id);
+    if (this.lookup) return this.lookup;
+    const generation = this.generation;
+    const lookup = this.runs.latestContinuousId().then(
+      (id) => {
+        if (generation === this.generation) {
+          this.continuous = id === undefined ? null : { id, until: Date.now() + CONTINUOUS_MEMO_MS };
+          this.lookup = null;
+        }
+        return id;
+      },
+      (e: unknown) => {
+        if (generation === this.generation) this.lookup = null;
+        throw e;
+      },
+    );
+    this.lookup = lookup;
+    return lookup;
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { RunScopeModule } from '../common/run-scope.module.js';
 import { ContinuousRunService } from './continuous-run.service.js';
 import { PlacementController } from './placement.controller.js';
 import { PlacementService } from './placement.service.js';
@@ -15,7 +16,7 @@ import { SimulationService } from './simulation.service.js';
 import { ModelTrainer } from './training/model-trainer.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([SimulationRun])],
+  imports: [TypeOrmModule.forFeature([SimulationRun]), RunScopeModule],
   controllers: [SimulationController, PlacementController],
   providers: [
     SimulationService,

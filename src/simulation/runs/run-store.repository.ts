@@ -5,6 +5,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { DataSource, EntityManager } from 'typeorm';
+import { RunScope } from '../../common/run-scope.service.js';
 import type { RunKind, RunStatus } from '../simulation-run.entity.js';
 import type { Task } from '../engine/index.js';
 import { RunBatch } from './run-batch.js';
@@ -51,13 +52,18 @@ export interface LabelledRow {
  */
 @Injectable()
 export class RunStoreRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    // Told when a write changes which run is the continuous one.
+    private readonly scope: RunScope,
+  ) {}
 
   async createRun(run: NewRun): Promise<number> {
     const rows: { id: number }[] = await this.db.query(
       `INSERT INTO simulation_state (name, kind, status, seed, config, tasks_total) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
       [run.name, run.kind, run.status, run.seed, JSON.stringify(run.config), run.tasksTotal],
     );
+    if (run.kind === 'continuous') this.scope.forgetContinuous();
     return rows[0].id;
   }
 
@@ -186,12 +192,14 @@ export class RunStoreRepository {
   async deleteRun(runId: number): Promise<boolean> {
     // TypeORM answers a DELETE with [rows, affected].
     const [, affected]: [unknown[], number] = await this.db.query(`DELETE FROM simulation_state WHERE id = $1`, [runId]);
+    this.scope.forgetContinuous();
     return affected > 0;
   }
 
   /** Every run and all of its rows. */
   async deleteAll(): Promise<void> {
     await this.db.query(`TRUNCATE simulation_state, tasks, scheduler_results, metrics, training_data, model_versions`);
+    this.scope.forgetContinuous();
   }
 
   private async insertTasks(m: EntityManager, runId: number, b: RunBatch): Promise<void> {
