@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import type { ResultRow } from '../../src/results/results.repository.js';
 
 /** The strategies in registration order; the oracle is the benchmark, not a contender. */
 export const STRATEGIES = ['round_robin', 'random', 'greedy', 'hybrid_ml', 'rl_agent', 'oracle', 'eft'] as const;
@@ -17,21 +18,8 @@ export interface FixtureTask {
   optimalTime: number;
 }
 
-export interface FixtureResult {
-  runId: number;
-  taskId: number;
-  schedulerName: string;
-  gpuFraction: number;
-  cpuFraction: number;
-  gpuId: number | null;
-  execTime: number;
-  waitTime: number;
-  completionTime: number;
-  startTime: number;
-  finishTime: number;
-  energyConsumption: number;
-  executionCost: number;
-}
+/** A stored result as the API names it. */
+export type FixtureResult = ResultRow;
 
 export interface FixtureRun {
   runId: number;
