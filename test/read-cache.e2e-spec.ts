@@ -1,7 +1,10 @@
+import { jest } from '@jest/globals';
 import pg from 'pg';
 import { createClient } from 'redis';
 import { CacheService } from '../src/cache/cache.service.js';
 import { RunCacheService } from '../src/cache/run-cache.service.js';
+import { LeaderboardRepository } from '../src/metrics/leaderboard.repository.js';
+import { LeaderboardService } from '../src/metrics/leaderboard.service.js';
 import { createDatabase, dropDatabase } from './support/database.js';
 import { appendTasks, insertRun, type FixtureRun } from './support/fixtures.js';
 import { HAS_REDIS_SERVER, RedisServer } from './support/redis-server.js';
@@ -98,6 +101,34 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs = 5000): Promi
     // What another replica's flush does: a newer version of the run in the shared cache.
     await client.set(`run:${run.runId}:version`, String(Date.now() + 60_000));
     await waitUntil(async () => ((await timedGet(`${sut.url}${paths()[0]}`)).body as typeof before).items[0].tasks === before.items[0].tasks + 5, 1000);
+  });
+
+  it('computes every read from PostgreSQL when CACHE_TTL_S=0', async () => {
+    const uncached = await startTestApp(databaseUrl, { REDIS_URL: redis.url, CACHE_TTL_S: '0' });
+    try {
+      const first = (await timedGet(`${uncached.url}${paths()[0]}`)).body as { items: { tasks: number }[] };
+      const db = new pg.Client({ connectionString: databaseUrl });
+      await db.connect();
+      await appendTasks(db, run.runId, first.items[0].tasks, 3, 5);
+      await db.end();
+      // No invalidation: the next read sees the new rows because nothing was kept.
+      const second = (await timedGet(`${uncached.url}${paths()[0]}`)).body as typeof first;
+      expect(second.items.every((e) => e.tasks === first.items[0].tasks + 3)).toBe(true);
+      for (const path of paths()) expect((await timedGet(`${uncached.url}${path}`)).status).toBe(200);
+      // Reads of one key at the same moment still share one computation.
+      const computations = jest.spyOn(uncached.app.get(LeaderboardRepository), 'aggregates');
+      const board = uncached.app.get(LeaderboardService);
+      const together = await Promise.all([board.get(run.runId), board.get(run.runId), board.get(run.runId)]);
+      expect(computations).toHaveBeenCalledTimes(1);
+      expect(together[1]).toBe(together[0]);
+      const { hits, misses } = uncached.app.get(CacheService).counters;
+      expect({ hits, misses, localHits: uncached.app.get(RunCacheService).counters.localHits }).toEqual({ hits: 0, misses: 0, localHits: 0 });
+      // The caching app, told of the change, gives the same answer.
+      await sut.app.get(RunCacheService).invalidateRun(run.runId);
+      expect((await timedGet(`${sut.url}${paths()[0]}`)).body).toEqual(second);
+    } finally {
+      await uncached.close();
+    }
   });
 
   it('gives the same answers within the cache timeout while Redis is frozen, and when it is stopped', async () => {

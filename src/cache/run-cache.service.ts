@@ -29,6 +29,7 @@ const localSize = (value: object): number => {
  * Redis never hand out a version another process already used. Concurrent reads of one key share
  * one version lookup, one cache read and at most one computation per process. A cache that fails
  * or times out is bypassed: no request waits longer than one cache timeout plus its query.
+ * Bypassed, or off (CACHE_TTL_S=0), reads keep only the sharing of concurrent computations.
  *
  * A versioned key names one version's answer, so a copy of it in process memory is as fresh as
  * the shared one: answers read or computed here are kept in memory too (same TTL), and a repeated
@@ -46,44 +47,54 @@ export class RunCacheService {
   /** Reads answered from process memory (hits in the shared cache are counted by CacheService). */
   readonly counters = { localHits: 0 };
 
+  // CACHE_TTL_S=0: nothing is cached, every read computes.
+  private readonly off: boolean;
+
   constructor(private readonly cache: CacheService) {
+    this.off = cache.ttlMs === 0;
     this.local = new LRUCache({ maxSize: LOCAL_ITEMS, sizeCalculation: localSize, ttl: cache.ttlMs });
   }
 
   /** The cached answer of `name(params)` for run `runId`, or compute and cache it. */
   async wrap<T>(runId: number, name: string, params: Record<string, unknown>, compute: () => Promise<T>): Promise<T> {
-    if (Date.now() < this.bypassUntil) return compute();
+    // Without a cache, concurrent reads of one key still share one computation (a burst of them
+    // would otherwise queue for database connections), started after this process's last write.
+    const direct = () => this.once(this.key(runId, this.versions.get(runId) ?? 0, `${name}:direct`, params), compute);
+    if (this.off || Date.now() < this.bypassUntil) return direct();
     const errorsBefore = this.cache.counters.errors;
     const version = await this.version(runId);
     // The lookup failed or timed out: the cache is away, do not pay a second timeout on it.
-    const cacheAnswered = this.cache.counters.errors === errorsBefore;
-    if (!cacheAnswered) this.bypassUntil = Date.now() + BYPASS_AFTER_FAILURE_MS;
-    const key = this.key(runId, version, name, params);
-    if (cacheAnswered) {
-      const local = this.local.get(key);
-      if (local !== undefined) {
-        this.counters.localHits++;
-        return local as T;
-      }
+    if (this.cache.counters.errors !== errorsBefore) {
+      this.bypassUntil = Date.now() + BYPASS_AFTER_FAILURE_MS;
+      return direct();
     }
+    const key = this.key(runId, version, name, params);
+    const local = this.local.get(key);
+    if (local !== undefined) {
+      this.counters.localHits++;
+      return local as T;
+    }
+    return this.once(key, async () => {
+      const cached = await this.cache.get<T>(key);
+      if (cached !== undefined) {
+        this.remember(key, cached);
+        return cached;
+      }
+      const value = await compute();
+      this.remember(key, value);
+      // Storing must not hold the answer back when the cache is slow.
+      void this.cache.set(key, value);
+      return value;
+    });
+  }
+
+  /** `compute()`, or the computation of `key` already in flight. */
+  private once<T>(key: string, compute: () => Promise<T>): Promise<T> {
     const pending = this.inFlight.get(key) as Promise<T> | undefined;
     if (pending) return pending;
     const run = (async () => {
       try {
-        if (cacheAnswered) {
-          const cached = await this.cache.get<T>(key);
-          if (cached !== undefined) {
-            this.remember(key, cached);
-            return cached;
-          }
-        }
-        const value = await compute();
-        if (cacheAnswered) {
-          this.remember(key, value);
-          // Storing must not hold the answer back when the cache is slow.
-          void this.cache.set(key, value);
-        }
-        return value;
+        return await compute();
       } finally {
         this.inFlight.delete(key);
       }

@@ -43,7 +43,7 @@ describe(validateEnv.name, () => {
     ['LOG_LEVEL', 'loud'],
     ['DATABASE_URL', 'mysql://x'],
     ['REDIS_URL', 'http://x'],
-    ['CACHE_TTL_S', '0'],
+    ['CACHE_TTL_S', '-1'],
   ])('rejects %s=%s', (name, value) => {
     expect(() => validateEnv({ [name]: value })).toThrow(`${name}=${value}: must be`);
   });

@@ -70,7 +70,8 @@ export class EnvironmentVariables {
   @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// URL' })
   REDIS_URL?: string;
 
-  @IntRange(1, 86400)
+  // 0 turns caching off: every read is computed from PostgreSQL.
+  @IntRange(0, 86400)
   CACHE_TTL_S = 5;
 
   @IntRange(10, 5000)
