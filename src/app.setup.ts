@@ -8,12 +8,16 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import { AppModule, type AppOptions } from './app.module.js';
 import { createValidationPipe } from './app.validation.js';
+import { installAnswerShortcut } from './cache/answer-shortcut.js';
+import { RunCacheService } from './cache/run-cache.service.js';
 import { serializeReply } from './cache/shared-answer.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
+import { RunScope } from './common/run-scope.service.js';
 import { documentLiveness } from './health/liveness.route.js';
 import { AppMetrics } from './observability/app-metrics.service.js';
 import { installHttpMetrics } from './observability/http-metrics.hook.js';
 import { createRootLogger, PinoNestLogger, RequestLogController } from './observability/logger.js';
+import { RateLimitGuard } from './security/rate-limit.guard.js';
 import { registerSecurityHeaders } from './security/security-headers.js';
 
 export const BODY_LIMIT_BYTES = 20 * 1024 * 1024;
@@ -70,6 +74,8 @@ export async function createApp(options: AppOptions, logger: PinoLogger = create
   // At preHandler, not onRequest: there Nest also copies the headers to the raw response on every
   // request, for answers ended by Nest middleware, which this app has none of.
   app.enableCors({ origin: origins.includes('*') ? true : origins, strictPreflight: false, hook: 'preHandler', methods: ['GET', 'HEAD', 'POST', 'DELETE'] });
+  // After CORS: repeated cached reads are answered before Nest's pipeline.
+  installAnswerShortcut(fastify, { cache: app.get(RunCacheService), scope: app.get(RunScope), rateLimit: app.get(RateLimitGuard) });
 
   const document = SwaggerModule.createDocument(
     app,

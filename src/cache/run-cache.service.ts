@@ -43,6 +43,8 @@ export class RunCacheService {
   private readonly sharedVersions = new Map<number, { version: number; until: number }>();
   private readonly inFlight = new Map<string, Promise<unknown>>();
   private readonly local: LRUCache<string, object>;
+  // Where each answer kept in memory came from.
+  private readonly origins = new WeakMap<object, { runId: number; version: number; key: string } | null>();
   private bypassUntil = 0;
   /** Reads answered from process memory (hits in the shared cache are counted by CacheService). */
   readonly counters = { localHits: 0 };
@@ -77,11 +79,11 @@ export class RunCacheService {
     return this.once(key, async () => {
       const cached = await this.cache.get<T>(key);
       if (cached !== undefined) {
-        this.remember(key, cached);
+        this.remember(key, runId, version, cached);
         return cached;
       }
       const value = await compute();
-      this.remember(key, value);
+      this.remember(key, runId, version, value);
       // Storing must not hold the answer back when the cache is slow.
       void this.cache.set(key, value);
       return value;
@@ -103,8 +105,33 @@ export class RunCacheService {
     return run;
   }
 
-  private remember(key: string, value: unknown): void {
-    if (typeof value === 'object' && value !== null) this.local.set(key, share(value));
+  private remember(key: string, runId: number, version: number, value: unknown): void {
+    if (typeof value !== 'object' || value === null) return;
+    this.local.set(key, share(value));
+    // One object kept under two keys (a shared constant) cannot tell which read it answers.
+    const known = this.origins.get(value);
+    this.origins.set(value, known === undefined || known?.key === key ? { runId, version, key } : null);
+  }
+
+  /** The run of an answer wrap gave (and keeps), or undefined. */
+  runOf(answer: object): number | undefined {
+    return this.origins.get(answer)?.runId;
+  }
+
+  /**
+   * Whether `answer`, which wrap gave earlier, is what wrap would give now for the read it
+   * answered, known without any I/O: the run's version is still the one it was kept under (as
+   * memoized) and it is still kept. Counted as a local hit when true. False also when that cannot
+   * be told right now.
+   */
+  reuse(answer: object): boolean {
+    const origin = this.origins.get(answer);
+    if (!origin || this.off || Date.now() < this.bypassUntil) return false;
+    const memo = this.sharedVersions.get(origin.runId);
+    if (!memo || memo.until <= Date.now()) return false;
+    if (Math.max(memo.version, this.versions.get(origin.runId) ?? 0) !== origin.version || this.local.get(origin.key) !== answer) return false;
+    this.counters.localHits++;
+    return true;
   }
 
   /** Called after a write changed run `runId`'s data: every cached read of the run is stale from now on. */

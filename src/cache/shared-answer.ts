@@ -20,6 +20,11 @@ export function share<T extends object>(value: T): T {
   return value;
 }
 
+/** Whether `value` is an answer many requests share (see share). */
+export function isShared(value: unknown): value is object {
+  return typeof value === 'object' && value !== null && shared.has(value);
+}
+
 /** The reply serializer: JSON.stringify, computed once per shared answer. */
 export function serializeReply(payload: unknown): string {
   if (typeof payload !== 'object' || payload === null) return JSON.stringify(payload);

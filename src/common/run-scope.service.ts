@@ -24,6 +24,12 @@ export class RunScope {
     return continuous;
   }
 
+  /** The continuous run's id while its memo holds (no query), else undefined. */
+  peekContinuous(): number | undefined {
+    const memo = this.continuous;
+    return memo && memo.until > Date.now() ? memo.id : undefined;
+  }
+
   /** 404 when no run has this id. */
   async assertExists(runId: number): Promise<void> {
     if (!(await this.runs.exists(runId))) throw new NotFound('run', runId);
@@ -38,8 +44,8 @@ export class RunScope {
 
   // Concurrent reads share one query; a found id is kept for CONTINUOUS_MEMO_MS ("none" is not kept).
   private latestContinuousId(): Promise<number | undefined> {
-    const memo = this.continuous;
-    if (memo && memo.until > Date.now()) return Promise.resolve(memo.id);
+    const memo = this.peekContinuous();
+    if (memo !== undefined) return Promise.resolve(memo);
     if (this.lookup) return this.lookup;
     const generation = this.generation;
     const lookup = this.runs.latestContinuousId().then(

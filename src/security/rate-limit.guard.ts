@@ -2,7 +2,7 @@ import { HttpException, HttpStatus, Injectable, type CanActivate, type Execution
 import { ConfigService } from '@nestjs/config';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { EnvironmentVariables } from '../config/env.schema.js';
-import { RateLimitStorage } from './rate-limit.storage.js';
+import { RateLimitStorage, type RateLimitRecord } from './rate-limit.storage.js';
 
 // Probes and scrapes come from the platform, often many a minute from one address: never limited.
 const UNLIMITED_ROUTES = new Set(['/health', '/ready', '/metrics']);
@@ -25,20 +25,42 @@ export class RateLimitGuard implements CanActivate {
     this.ttlMs = config.get('THROTTLE_TTL_S', { infer: true }) * 1000;
   }
 
+  // Each request is counted once, whether the answer shortcut or Nest's pipeline asks first.
+  private readonly counted = new WeakMap<FastifyRequest, RateLimitRecord | null>();
+
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
-    if (UNLIMITED_ROUTES.has(request.routeOptions?.url ?? '')) return true;
     const reply = http.getResponse<FastifyReply>();
-    const record = await this.storage.increment(`ip:${request.ip}`, this.ttlMs, this.limit, this.ttlMs);
-    if (record.isBlocked) {
+    const record = await this.count(request);
+    if (record?.isBlocked) {
       void reply.header('retry-after', String(Math.max(1, record.timeToBlockExpire)));
       throw new HttpException({ error: 'Too Many Requests', message: `rate limit of ${this.limit} requests per ${this.ttlMs / 1000} s exceeded; retry after the Retry-After seconds` }, HttpStatus.TOO_MANY_REQUESTS);
     }
+    if (record) this.describe(reply, record);
+    return true;
+  }
+
+  /** For answers given outside Nest's pipeline: counts the request; true (headers set) when it is within the limit. */
+  async admit(request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+    const record = await this.count(request);
+    if (record?.isBlocked) return false;
+    if (record) this.describe(reply, record);
+    return true;
+  }
+
+  private async count(request: FastifyRequest): Promise<RateLimitRecord | null> {
+    const known = this.counted.get(request);
+    if (known !== undefined) return known;
+    const record = UNLIMITED_ROUTES.has(request.routeOptions?.url ?? '') ? null : await this.storage.increment(`ip:${request.ip}`, this.ttlMs, this.limit, this.ttlMs);
+    this.counted.set(request, record);
+    return record;
+  }
+
+  private describe(reply: FastifyReply, record: RateLimitRecord): void {
     void reply.header('x-ratelimit-limit', String(this.limit));
     void reply.header('x-ratelimit-remaining', String(Math.max(0, this.limit - record.totalHits)));
     void reply.header('x-ratelimit-reset', String(record.timeToExpire));
-    return true;
   }
 }

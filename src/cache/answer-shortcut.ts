@@ -1,0 +1,67 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { LRUCache } from 'lru-cache';
+import type { RunScope } from '../common/run-scope.service.js';
+import type { RateLimitGuard } from '../security/rate-limit.guard.js';
+import type { RunCacheService } from './run-cache.service.js';
+import { isShared } from './shared-answer.js';
+
+// Reads whose answer is the run cache's, as it is, and depends on the query string alone.
+const ROUTES = new Set(['/api/metrics/leaderboard', '/api/metrics/windows', '/api/results/comparative', '/api/training/stats', '/api/training/model']);
+// Distinct URLs remembered, the most recently used first.
+const URLS = 1000;
+
+interface Remembered {
+  answer: object;
+  runId: number;
+  // No runId in the query: the answer is the continuous run's.
+  continuous: boolean;
+}
+
+export interface ShortcutDependencies {
+  cache: RunCacheService;
+  scope: RunScope;
+  rateLimit: RateLimitGuard;
+}
+
+/**
+ * Answers repeated cached reads before Nest's pipeline (router, guards, pipes, handler), which
+ * costs more CPU than the rest of such a request. The first read of a URL goes the whole way; its
+ * answer, when the run cache keeps it, is remembered under the exact URL. A repeat of that URL
+ * gets the same answer here when the run cache confirms, without I/O, that it is still current
+ * and, for a read without runId, that the continuous run is still the same one. It is counted by
+ * the rate limiter like any request, and goes the whole way when it is over the limit, as
+ * everything else does.
+ *
+ * Registered after CORS (at preHandler), so its answers carry the same headers as Nest's.
+ */
+export function installAnswerShortcut(fastify: FastifyInstance, deps: ShortcutDependencies): void {
+  const remembered = new LRUCache<string, Remembered>({ max: URLS });
+
+  const remember = (request: FastifyRequest, reply: FastifyReply, payload: unknown): void => {
+    if (request.method !== 'GET' || reply.statusCode !== 200 || !isShared(payload) || remembered.peek(request.url)?.answer === payload) return;
+    if (!ROUTES.has(request.routeOptions.url ?? '')) return;
+    const runId = deps.cache.runOf(payload);
+    if (runId === undefined) return;
+    remembered.set(request.url, { answer: payload, runId, continuous: (request.query as Record<string, unknown> | undefined)?.runId === undefined });
+  };
+
+  const answer = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
+    if (request.method !== 'GET') return undefined;
+    const entry = remembered.get(request.url);
+    if (!entry || (entry.continuous && deps.scope.peekContinuous() !== entry.runId) || !deps.cache.reuse(entry.answer)) return undefined;
+    if (!(await deps.rateLimit.admit(request, reply))) return undefined;
+    return reply.code(200).type('application/json; charset=utf-8').send(entry.answer);
+  };
+
+  const plugin = (instance: FastifyInstance, _options: unknown, done: () => void) => {
+    instance.addHook('preSerialization', (request, reply, payload, next) => {
+      remember(request, reply, payload);
+      next(null, payload);
+    });
+    instance.addHook('preHandler', answer);
+    done();
+  };
+  // On the root context, like fastify-plugin: the hooks apply to every route, in registration order.
+  Object.assign(plugin, { [Symbol.for('skip-override')]: true, [Symbol.for('fastify.display-name')]: 'answer-shortcut' });
+  void fastify.register(plugin);
+}
