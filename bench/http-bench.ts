@@ -5,8 +5,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import type { DataSource } from 'typeorm';
-import { LeaderboardRepository } from '../src/metrics/leaderboard.repository.js';
 import { freePort, ROOT } from './support/app-process.js';
 
 const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -70,25 +68,24 @@ interface Figures {
   non2xx: number;
 }
 
-async function load(name: string, url: string): Promise<Figures> {
-  await autocannon({ url, connections: CONNECTIONS, duration: WARMUP_S });
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S });
+async function load(name: string, url: string, request: Partial<autocannon.Options> = {}): Promise<Figures> {
+  await autocannon({ url, connections: CONNECTIONS, duration: WARMUP_S, ...request });
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S, ...request });
   const figures = { name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx + result.errors };
   console.log(`  ${name.padEnd(34)} ${figures.rps.toFixed(0).padStart(7)} req/s  p50 ${String(figures.p50).padStart(4)} ms  p99 ${String(figures.p99).padStart(4)} ms  non-2xx/errors ${figures.non2xx}`);
   return figures;
 }
 
-/** The leaderboard's SQL as the service runs it (one covering scan), timed straight against PostgreSQL. */
-async function uncachedLeaderboardMs(databaseUrl: string, runId: number): Promise<number> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
-  const sut = new LeaderboardRepository({ query: async (sql: string, params: unknown[]) => (await pool.query(sql, params)).rows } as unknown as DataSource);
+/** Median time of `n` requests to `url` one after another (after two unmeasured). */
+async function sequentialMedianMs(url: string, n: number, init?: RequestInit): Promise<number> {
   const times: number[] = [];
-  for (let i = 0; i < 12; i++) {
+  for (let i = 0; i < n + 2; i++) {
     const started = performance.now();
-    await sut.aggregates(runId);
+    const res = await fetch(url, init);
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`${url}: ${res.status}`);
     if (i >= 2) times.push(performance.now() - started);
   }
-  await pool.end();
   times.sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)];
 }
@@ -101,15 +98,19 @@ async function main(): Promise<void> {
   await admin(`CREATE DATABASE ${name}`);
   const children: ChildProcess[] = [];
   try {
-    const appPort = await freePort();
-    const app = spawn(process.execPath, [path.join(ROOT, 'dist/main.js')], {
-      cwd: ROOT,
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, PORT: String(appPort), HOST: '127.0.0.1', SIM_AUTOSTART: 'false', LOG_LEVEL: 'warn', THROTTLE_LIMIT: '1000000', ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}) },
-    });
-    children.push(app);
-    const base = `http://127.0.0.1:${appPort}`;
-    await waitFor(`${base}/ready`, app);
+    // The app as a user starts it (and later a second one on the same database, with the cache off).
+    const startApp = async (env: Record<string, string> = {}): Promise<string> => {
+      const port = await freePort();
+      const child = spawn(process.execPath, [path.join(ROOT, 'dist/main.js')], {
+        cwd: ROOT,
+        stdio: ['ignore', 'ignore', 'inherit'],
+        env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', SIM_AUTOSTART: 'false', LOG_LEVEL: 'warn', THROTTLE_LIMIT: '1000000', ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}), ...env },
+      });
+      children.push(child);
+      await waitFor(`http://127.0.0.1:${port}/ready`, child);
+      return `http://127.0.0.1:${port}`;
+    };
+    const base = await startApp();
 
     console.log(`seeding ${TASKS} tasks and ${TASKS * 7} results into ${name} ...`);
     const seeder = new pg.Client({ connectionString: databaseUrl });
@@ -139,8 +140,21 @@ async function main(): Promise<void> {
     const leaderboard = await load('GET /api/metrics/leaderboard (cached)', leaderboardUrl);
     await load('  … without runId (continuous run)', `${base}/api/metrics/leaderboard`);
     await load('GET /api/results/comparative?limit=50', `${base}/api/results/comparative?runId=${runId}&limit=50`);
-    const uncached = await uncachedLeaderboardMs(databaseUrl, runId);
-    console.log(`  leaderboard SQL, uncached (median of 10) ${uncached.toFixed(0)} ms over ${TASKS * 7} results`);
+    const uncachedUrl = `${await startApp({ CACHE_TTL_S: '0' })}/api/metrics/leaderboard?runId=${runId}`;
+    await load('GET /api/metrics/leaderboard (cache off)', uncachedUrl);
+    const uncached = await sequentialMedianMs(uncachedUrl, 10);
+    console.log(`  … one at a time (median of 10)    ${uncached.toFixed(0).padStart(7)} ms over ${TASKS * 7} results`);
+    // Advice is given on the continuous run's machine state: start one (it becomes the run without runId).
+    const started = await fetch(`${base}/api/simulation/start`, { method: 'POST' });
+    if (started.status >= 300) throw new Error(`POST /api/simulation/start: ${started.status}`);
+    const advice = {
+      method: 'POST' as const,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ size: 800, computeIntensity: 0.7, memoryRequired: 1200, weights: { time: 1, energy: 0.2 } }),
+    };
+    await load('POST /api/tasks/placement', `${base}/api/tasks/placement`, advice);
+    const placementMs = await sequentialMedianMs(`${base}/api/tasks/placement`, 200, advice);
+    console.log(`  … one at a time (median of 200)   ${placementMs.toFixed(2).padStart(7)} ms`);
     console.log(
       JSON.stringify({
         bench: 'http',
@@ -148,6 +162,7 @@ async function main(): Promise<void> {
         leaderboard_ratio: Number((leaderboard.rps / bareFig.rps).toFixed(3)),
         leaderboard_p99_ms: leaderboard.p99,
         leaderboard_uncached_ms: Math.round(uncached),
+        placement_p50_ms: Number(placementMs.toFixed(2)),
       }),
     );
   } finally {
