@@ -159,9 +159,14 @@ describe('batch runs and trace replays', () => {
     expect((await timedGet(`${sut.url}/api/simulation/runs/999999`)).status).toBe(404);
     const created = await postJson(`${sut.url}/api/simulation/runs`, { kind: 'batch', tasks: 100 });
     await waitForRun(sut.url, created.body.id);
+    // Its reads are cached, and answered again from the cache, until it goes.
+    const board = `${sut.url}/api/metrics/leaderboard?runId=${created.body.id}`;
+    expect((await timedGet(board)).status).toBe(200);
+    expect((await timedGet(board)).status).toBe(200);
     const res = await fetch(`${sut.url}/api/simulation/runs/${created.body.id}`, { method: 'DELETE' });
     expect(res.status).toBe(204);
     expect(await rowCounts(databaseUrl, created.body.id)).toEqual({ tasks: 0, results: 0, training: 0, windows: 0, models: 0 });
+    expect((await timedGet(board)).status).toBe(404);
     expect((await fetch(`${sut.url}/api/simulation/runs/${created.body.id}`, { method: 'DELETE' })).status).toBe(404);
   });
 });

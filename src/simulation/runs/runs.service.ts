@@ -1,5 +1,6 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { RunCacheService } from '../../cache/run-cache.service.js';
 import { NotFound } from '../../common/app-errors.js';
 import type { EnvironmentVariables } from '../../config/env.schema.js';
 import { resolveEngineConfig, strategyDefinition, type SimulationEngine, type Task } from '../engine/index.js';
@@ -35,6 +36,7 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
     config: ConfigService<EnvironmentVariables, true>,
     private readonly store: RunStoreRepository,
     private readonly factory: RunFactory,
+    private readonly cache: RunCacheService,
   ) {
     this.resume = config.get('SIM_RESUME', { infer: true });
   }
@@ -82,6 +84,8 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
       await this.worker;
     }
     if (!(await this.store.deleteRun(id))) throw new NotFound('run', id);
+    // Its cached reads go with it: the next read of the run is a 404.
+    await this.cache.invalidateRun(id);
     if (!this.worker && this.queue.length > 0) this.kick();
   }
 
