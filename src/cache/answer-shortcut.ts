@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import type { RunScope } from '../common/run-scope.service.js';
 import type { RateLimitGuard } from '../security/rate-limit.guard.js';
-import type { RunCacheService } from './run-cache.service.js';
+import type { AnswerOrigin, RunCacheService } from './run-cache.service.js';
 import { isShared } from './shared-answer.js';
 
 // Reads whose answer is the run cache's, as it is, and depends on the query string alone.
@@ -11,8 +11,8 @@ const ROUTES = new Set(['/api/metrics/leaderboard', '/api/metrics/windows', '/ap
 const URLS = 1000;
 
 interface Remembered {
-  answer: object;
-  runId: number;
+  // The read the URL's answer came from (the answer itself stays in the run cache's bounded memory).
+  origin: AnswerOrigin;
   // No runId in the query: the answer is the continuous run's.
   continuous: boolean;
 }
@@ -38,19 +38,19 @@ export function installAnswerShortcut(fastify: FastifyInstance, deps: ShortcutDe
   const remembered = new LRUCache<string, Remembered>({ max: URLS });
 
   const remember = (request: FastifyRequest, reply: FastifyReply, payload: unknown): void => {
-    if (request.method !== 'GET' || reply.statusCode !== 200 || !isShared(payload) || remembered.peek(request.url)?.answer === payload) return;
-    if (!ROUTES.has(request.routeOptions.url ?? '')) return;
-    const runId = deps.cache.runOf(payload);
-    if (runId === undefined) return;
-    remembered.set(request.url, { answer: payload, runId, continuous: (request.query as Record<string, unknown> | undefined)?.runId === undefined });
+    if (request.method !== 'GET' || reply.statusCode !== 200 || !isShared(payload)) return;
+    const origin = deps.cache.originOf(payload);
+    if (!origin || remembered.peek(request.url)?.origin === origin || !ROUTES.has(request.routeOptions.url ?? '')) return;
+    remembered.set(request.url, { origin, continuous: (request.query as Record<string, unknown> | undefined)?.runId === undefined });
   };
 
   const answer = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
     if (request.method !== 'GET') return undefined;
     const entry = remembered.get(request.url);
-    if (!entry || (entry.continuous && deps.scope.peekContinuous() !== entry.runId) || !deps.cache.reuse(entry.answer)) return undefined;
-    if (!(await deps.rateLimit.admit(request, reply))) return undefined;
-    return reply.code(200).type('application/json; charset=utf-8').send(entry.answer);
+    if (!entry || (entry.continuous && deps.scope.peekContinuous() !== entry.origin.runId)) return undefined;
+    const answer = deps.cache.current(entry.origin);
+    if (answer === undefined || !(await deps.rateLimit.admit(request, reply))) return undefined;
+    return reply.code(200).type('application/json; charset=utf-8').send(answer);
   };
 
   const plugin = (instance: FastifyInstance, _options: unknown, done: () => void) => {

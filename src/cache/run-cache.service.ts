@@ -20,6 +20,13 @@ const localSize = (value: object): number => {
   return 1 + (Array.isArray(items) ? items.length : 0);
 };
 
+/** The read an answer kept in process memory answers: its run, the run's version then, and its key. */
+export interface AnswerOrigin {
+  readonly runId: number;
+  readonly version: number;
+  readonly key: string;
+}
+
 /**
  * Cache-aside for reads that depend on one run's data. Keys carry the run's data version, so a
  * flush that changes the run makes every older key unreachable at once (they expire by TTL).
@@ -44,7 +51,7 @@ export class RunCacheService {
   private readonly inFlight = new Map<string, Promise<unknown>>();
   private readonly local: LRUCache<string, object>;
   // Where each answer kept in memory came from.
-  private readonly origins = new WeakMap<object, { runId: number; version: number; key: string } | null>();
+  private readonly origins = new WeakMap<object, AnswerOrigin | null>();
   private bypassUntil = 0;
   /** Reads answered from process memory (hits in the shared cache are counted by CacheService). */
   readonly counters = { localHits: 0 };
@@ -113,25 +120,23 @@ export class RunCacheService {
     this.origins.set(value, known === undefined || known?.key === key ? { runId, version, key } : null);
   }
 
-  /** The run of an answer wrap gave (and keeps), or undefined. */
-  runOf(answer: object): number | undefined {
-    return this.origins.get(answer)?.runId;
+  /** Where an answer wrap gave (and keeps) came from: the read to ask `current` about later. */
+  originOf(answer: object): AnswerOrigin | undefined {
+    return this.origins.get(answer) ?? undefined;
   }
 
   /**
-   * Whether `answer`, which wrap gave earlier, is what wrap would give now for the read it
-   * answered, known without any I/O: the run's version is still the one it was kept under (as
-   * memoized) and it is still kept. Counted as a local hit when true. False also when that cannot
-   * be told right now.
+   * The answer wrap would give now for the read `origin` names, known without any I/O: when the
+   * run's version is still the one it was kept under (as memoized) and it is still kept. Counted
+   * as a local hit. Undefined otherwise, or when that cannot be told right now.
    */
-  reuse(answer: object): boolean {
-    const origin = this.origins.get(answer);
-    if (!origin || this.off || Date.now() < this.bypassUntil) return false;
+  current(origin: AnswerOrigin): object | undefined {
+    if (this.off || Date.now() < this.bypassUntil) return undefined;
     const memo = this.sharedVersions.get(origin.runId);
-    if (!memo || memo.until <= Date.now()) return false;
-    if (Math.max(memo.version, this.versions.get(origin.runId) ?? 0) !== origin.version || this.local.get(origin.key) !== answer) return false;
-    this.counters.localHits++;
-    return true;
+    if (!memo || memo.until <= Date.now() || Math.max(memo.version, this.versions.get(origin.runId) ?? 0) !== origin.version) return undefined;
+    const answer = this.local.get(origin.key);
+    if (answer !== undefined) this.counters.localHits++;
+    return answer;
   }
 
   /** Called after a write changed run `runId`'s data: every cached read of the run is stale from now on. */
