@@ -44,13 +44,15 @@ export function installAnswerShortcut(fastify: FastifyInstance, deps: ShortcutDe
     remembered.set(request.url, { origin, continuous: (request.query as Record<string, unknown> | undefined)?.runId === undefined });
   };
 
-  const answer = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
-    if (request.method !== 'GET') return undefined;
-    const entry = remembered.get(request.url);
-    if (!entry || (entry.continuous && deps.scope.peekContinuous() !== entry.origin.runId)) return undefined;
-    const answer = deps.cache.current(entry.origin);
-    if (answer === undefined || !(await deps.rateLimit.admit(request, reply))) return undefined;
-    return reply.code(200).type('application/json; charset=utf-8').send(answer);
+  // Synchronous unless there is an answer to give: most requests leave at once, no promise made.
+  const answer = (request: FastifyRequest, reply: FastifyReply, next: (error?: Error) => void): void => {
+    const entry = request.method === 'GET' ? remembered.get(request.url) : undefined;
+    const found = entry && (!entry.continuous || deps.scope.peekContinuous() === entry.origin.runId) ? deps.cache.current(entry.origin) : undefined;
+    if (found === undefined) return next();
+    deps.rateLimit.admit(request, reply).then(
+      (admitted) => (admitted ? void reply.code(200).type('application/json; charset=utf-8').send(found) : next()),
+      (error: Error) => next(error),
+    );
   };
 
   const plugin = (instance: FastifyInstance, _options: unknown, done: () => void) => {

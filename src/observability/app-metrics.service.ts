@@ -22,6 +22,7 @@ export class AppMetrics implements OnModuleInit {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
+  private readonly httpChildren = new Map<string, ReturnType<AppMetrics['httpDuration']['labels']>>();
 
   private readonly tasksProcessed = new Counter({
     name: 'simulation_tasks_processed_total',
@@ -88,7 +89,14 @@ export class AppMetrics implements OnModuleInit {
   }
 
   observeHttp(route: string, method: string, status: number, seconds: number): void {
-    this.httpDuration.observe({ route, method, status: String(status) }, seconds);
+    // One label child per (route, method, status), resolved once: this runs for every request.
+    const key = `${method} ${status} ${route}`;
+    let child = this.httpChildren.get(key);
+    if (!child) {
+      child = this.httpDuration.labels({ route, method, status: String(status) });
+      this.httpChildren.set(key, child);
+    }
+    child.observe(seconds);
   }
 
   /** The hooks a run of this kind calls (see RunExecution). */
