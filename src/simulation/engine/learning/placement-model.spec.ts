@@ -59,8 +59,17 @@ describe(PlacementModel.name, () => {
     const { model } = PlacementModel.fit(X, labels, options);
     const loaded = PlacementModel.load(JSON.parse(JSON.stringify(model)));
     for (const x of X) expect(loaded.predict(x)).toBe(model.predict(x));
-    expect(() => PlacementModel.load(RegressionForest.fit(X, labels, forest).toJSON())).toThrow(expect.objectContaining({ code: 'ML.INVALID_MODEL' }));
+    expect(() => PlacementModel.load({ ...RegressionForest.fit(X, labels, forest).toJSON(), version: 9 })).toThrow(expect.objectContaining({ code: 'ML.INVALID_MODEL' }));
     expect(() => PlacementModel.load({ ...model.toJSON(), gpuSpeedupPerIntensity: -1 })).toThrow(expect.objectContaining({ code: 'ML.INVALID_MODEL' }));
     expect(() => PlacementModel.load({ ...model.toJSON(), forest: null })).toThrow(expect.objectContaining({ code: 'ML.INVALID_MODEL' }));
+  });
+
+  it('loads a bare forest fitted on f itself, as checkpoints held before, and predicts and saves it as such', () => {
+    const plain = RegressionForest.fit(X, labels, forest);
+    const saved = JSON.parse(JSON.stringify(plain)) as unknown;
+    const legacy = PlacementModel.load(saved);
+    for (const x of X) expect(legacy.predict(x)).toBe(plain.predict(x));
+    expect(JSON.parse(JSON.stringify(legacy))).toEqual(saved);
+    expect(legacy.nSamples).toBe(80);
   });
 });

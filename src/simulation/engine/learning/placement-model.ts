@@ -52,6 +52,8 @@ export class PlacementModel {
   private constructor(
     private readonly forest: RegressionForest,
     readonly gpuSpeedupPerIntensity: number,
+    // False for a forest saved before models learned the share (see load): it predicts f itself.
+    private readonly learnsShare = true,
   ) {}
 
   /**
@@ -75,6 +77,11 @@ export class PlacementModel {
    * @throws InvalidModelError (`ML.INVALID_MODEL`) on a wrong tag, version or shape
    */
   static load(json: unknown): PlacementModel {
+    // Checkpoints written before placement models existed hold the bare forest, fitted on f itself:
+    // a run interrupted then resumes with it, and replaces it at its next retrain.
+    if (typeof json === 'object' && json !== null && (json as { name?: unknown }).name === RegressionForest.JSON_NAME) {
+      return new PlacementModel(RegressionForest.load(json), 0, false);
+    }
     const record = expectTagged(json, NAME, VERSION);
     const k = readNumber(record, 'gpuSpeedupPerIntensity');
     if (!(k >= 0)) throw new InvalidModelError(`gpuSpeedupPerIntensity must be ≥ 0, got ${k}`);
@@ -87,14 +94,16 @@ export class PlacementModel {
 
   /** f for a task's features (not clipped). */
   predict(features: ArrayLike<number>): number {
-    return this.forest.predict(features) * computeBoundSplit(features[INTENSITY], this.gpuSpeedupPerIntensity);
+    const predicted = this.forest.predict(features);
+    return this.learnsShare ? predicted * computeBoundSplit(features[INTENSITY], this.gpuSpeedupPerIntensity) : predicted;
   }
 
   featureImportances(): number[] {
     return this.forest.featureImportances();
   }
 
-  toJSON(): PlacementModelJson {
+  toJSON(): PlacementModelJson | ReturnType<RegressionForest['toJSON']> {
+    if (!this.learnsShare) return this.forest.toJSON();
     return { name: NAME, version: VERSION, gpuSpeedupPerIntensity: this.gpuSpeedupPerIntensity, forest: this.forest.toJSON() };
   }
 }

@@ -52,6 +52,9 @@ const VERSION = 1;
  * `predict` walks plain numbers and allocates nothing. Same rows and same seed give the same forest, bit for bit.
  */
 export class RegressionForest {
+  /** The `name` tag of {@link RegressionForest.toJSON} output. */
+  static readonly JSON_NAME = NAME;
+
   private constructor(
     readonly nFeatures: number,
     readonly nSamples: number,
