@@ -1,5 +1,5 @@
 import { BadRequestException, type PipeTransform } from '@nestjs/common';
-import { STRATEGY_NAME } from './dto/list-windows.query.js';
+import { STRATEGY_NAME } from '../common/query-fields.js';
 
 /** A path segment that can be a strategy name; anything else is a 400. */
 export class StrategyNamePipe implements PipeTransform<string, string> {

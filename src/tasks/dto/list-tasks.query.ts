@@ -3,9 +3,10 @@ import { Type } from 'class-transformer';
 import { IsInt, IsNumber, IsOptional, Max, Min } from 'class-validator';
 import { PageQuery } from '../../common/page.js';
 import { INT4_MAX } from '../../common/parse-id.pipe.js';
+import { OptionalRunId } from '../../common/query-fields.js';
 
 export class ListTasksQuery extends PageQuery {
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(INT4_MAX)
+  @OptionalRunId('every run')
   runId?: number;
 
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(INT4_MAX)

@@ -1,16 +1,13 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { LimitQuery, PageQuery } from '../../common/page.js';
-import { INT4_MAX } from '../../common/parse-id.pipe.js';
+import { OptionalRunId } from '../../common/query-fields.js';
 
 export class ListTrainingDataQuery extends PageQuery {
-  @ApiPropertyOptional({ description: 'Omitted: every run' }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(INT4_MAX)
+  @OptionalRunId('every run')
   runId?: number;
 }
 
 /** `?runId=&limit=`: limit is how many versions of history to return. */
 export class ModelQuery extends LimitQuery {
-  @ApiPropertyOptional({ description: 'Omitted: the continuous run' }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(INT4_MAX)
+  @OptionalRunId('the continuous run')
   runId?: number;
 }
