@@ -25,12 +25,12 @@ export interface ShortcutDependencies {
 
 /**
  * Answers repeated cached reads before Nest's pipeline (router, guards, pipes, handler), which
- * costs more CPU than the rest of such a request. The first read of a URL goes the whole way; its
- * answer, when the run cache keeps it, is remembered under the exact URL. A repeat of that URL
- * gets the same answer here when the run cache confirms, without I/O, that it is still current
- * and, for a read without runId, that the continuous run is still the same one. It is counted by
- * the rate limiter like any request, and goes the whole way when it is over the limit, as
- * everything else does.
+ * costs more CPU than the rest of such a request. The first read of a URL goes the whole way; when
+ * the run cache keeps its answer, the exact URL is remembered with the read that answer came from.
+ * A repeat of that URL gets the run cache's answer to that read here when the cache can give it
+ * without I/O (see RunCacheService.current) and, for a read without runId, the continuous run is
+ * still the same one. It is counted by the rate limiter like any request, and goes the whole way
+ * when it is over the limit, as everything else does.
  *
  * Registered after CORS (at preHandler), so its answers carry the same headers as Nest's.
  */

@@ -25,15 +25,15 @@ export class RateLimitGuard implements CanActivate {
     this.ttlMs = config.get('THROTTLE_TTL_S', { infer: true }) * 1000;
   }
 
-  // Each request is counted once, whether the answer shortcut or Nest's pipeline asks first.
-  private readonly counted = new WeakMap<FastifyRequest, RateLimitRecord | null>();
+  // Requests the answer shortcut counted and then left to Nest (over the limit): not counted twice.
+  private readonly counted = new WeakMap<FastifyRequest, RateLimitRecord>();
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const record = await this.count(request);
+    const record = this.counted.get(request) ?? (await this.count(request));
     if (record?.isBlocked) {
       void reply.header('retry-after', String(Math.max(1, record.timeToBlockExpire)));
       throw new HttpException({ error: 'Too Many Requests', message: `rate limit of ${this.limit} requests per ${this.ttlMs / 1000} s exceeded; retry after the Retry-After seconds` }, HttpStatus.TOO_MANY_REQUESTS);
@@ -45,17 +45,18 @@ export class RateLimitGuard implements CanActivate {
   /** For answers given outside Nest's pipeline: counts the request; true (headers set) when it is within the limit. */
   async admit(request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
     const record = await this.count(request);
-    if (record?.isBlocked) return false;
+    if (record?.isBlocked) {
+      this.counted.set(request, record);
+      return false;
+    }
     if (record) this.describe(reply, record);
     return true;
   }
 
+  /** Counts one hit of the request's client; null on routes that are never limited. */
   private async count(request: FastifyRequest): Promise<RateLimitRecord | null> {
-    const known = this.counted.get(request);
-    if (known !== undefined) return known;
-    const record = UNLIMITED_ROUTES.has(request.routeOptions?.url ?? '') ? null : await this.storage.increment(`ip:${request.ip}`, this.ttlMs, this.limit, this.ttlMs);
-    this.counted.set(request, record);
-    return record;
+    if (UNLIMITED_ROUTES.has(request.routeOptions?.url ?? '')) return null;
+    return this.storage.increment(`ip:${request.ip}`, this.ttlMs, this.limit, this.ttlMs);
   }
 
   private describe(reply: FastifyReply, record: RateLimitRecord): void {
