@@ -1,13 +1,10 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { RunScope } from '../../common/run-scope.service.js';
 import type { RunKind, RunStatus } from '../simulation-run.entity.js';
 import type { Task } from '../engine/index.js';
+import { insertTasks, writeBatch, writeProgress, type RunProgress } from './flush-statements.js';
 import { RunBatch } from './run-batch.js';
 
 export interface NewRun {
@@ -17,15 +14,6 @@ export interface NewRun {
   seed: number;
   config: Record<string, unknown>;
   tasksTotal: number | null;
-}
-
-/** Where a run stands after a flush: its committed progress, and a checkpoint when one is due. */
-export interface RunProgress {
-  tasksProcessed: number;
-  /** Engine state as of `checkpoint.taskIndex`; written only at checkpoint boundaries (it is ~1 MB). */
-  checkpoint?: { taskIndex: number; engine: unknown };
-  lastRetrainAt?: number | null;
-  modelInfo?: Record<string, unknown> | null;
 }
 
 export interface NewModelVersion {
@@ -89,15 +77,9 @@ export class RunStoreRepository {
    */
   private async flushOnce(runId: number, batch: RunBatch, progress: RunProgress, copyResults: boolean, beforeCommit: () => Promise<void>): Promise<void> {
     await this.db.transaction(async (m) => {
-      if (batch.size > 0) {
-        if (batch.withTasks) await this.insertTasks(m, runId, batch);
-        if (copyResults) await this.copyResults(m, runId, batch);
-        else await this.insertResults(m, runId, batch);
-        await this.insertTraining(m, runId, batch);
-      }
-      if (batch.windows.length > 0) await this.insertWindows(m, runId, batch);
+      await writeBatch(m, runId, batch, copyResults);
       await beforeCommit();
-      await this.updateProgress(m, runId, progress);
+      await writeProgress(m, runId, progress);
     });
   }
 
@@ -166,7 +148,7 @@ export class RunStoreRepository {
       for (let i = 0; i < tasks.length; i += CHUNK) {
         const batch = new RunBatch(true);
         for (const task of tasks.slice(i, i + CHUNK)) batch.addTask(task);
-        await this.insertTasks(m, runId, batch);
+        await insertTasks(m, runId, batch);
       }
     });
   }
@@ -201,104 +183,6 @@ export class RunStoreRepository {
     await this.db.query(`TRUNCATE simulation_state, tasks, scheduler_results, metrics, training_data, model_versions`);
     this.scope.forgetContinuous();
   }
-
-  private async insertTasks(m: EntityManager, runId: number, b: RunBatch): Promise<void> {
-    const t = b.tasks;
-    await m.query(
-      `INSERT INTO tasks (run_id, task_id, size, compute_intensity, memory_required, duration_estimate, arrival_time, dependencies)
-       SELECT $1, u.* FROM unnest($2::int[], $3::int[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::text[]::jsonb[]) AS u
-       ON CONFLICT (run_id, task_id) DO NOTHING`,
-      [runId, t.taskId, t.size, t.computeIntensity, t.memoryRequired, t.durationEstimate, t.arrivalTime, t.dependencies],
-    );
-  }
-
-  private async insertResults(m: EntityManager, runId: number, b: RunBatch): Promise<void> {
-    const r = b.results;
-    await m.query(
-      `INSERT INTO scheduler_results (run_id, task_id, scheduler_name, gpu_fraction, cpu_fraction, gpu_id, exec_time, wait_time,
-                                      completion_time, start_time, finish_time, energy_consumption, execution_cost, won)
-       SELECT $1, u.* FROM unnest($2::int[], $3::varchar[], $4::float8[], $5::float8[], $6::smallint[], $7::float8[], $8::float8[],
-                                  $9::float8[], $10::float8[], $11::float8[], $12::float8[], $13::float8[], $14::boolean[]) AS u
-       ON CONFLICT (run_id, task_id, scheduler_name) DO NOTHING`,
-      [runId, r.taskId, r.schedulerName, r.gpuFraction, r.cpuFraction, r.gpuId, r.execTime, r.waitTime, r.completionTime, r.startTime, r.finishTime, r.energy, r.cost, r.won],
-    );
-  }
-
-  private async copyResults(m: EntityManager, runId: number, b: RunBatch): Promise<void> {
-    const client = (await m.queryRunner!.connect()) as PoolClient;
-    const stream = client.query(
-      copyFrom(
-        `COPY scheduler_results (run_id, task_id, scheduler_name, gpu_fraction, cpu_fraction, gpu_id, exec_time, wait_time,
-                                 completion_time, start_time, finish_time, energy_consumption, execution_cost, won) FROM STDIN`,
-      ),
-    );
-    await pipeline(Readable.from(resultLines(runId, b)), stream);
-  }
-
-  private async insertTraining(m: EntityManager, runId: number, b: RunBatch): Promise<void> {
-    const t = b.training;
-    const [size, ci, mem, mps, ctm] = t.features;
-    await m.query(
-      `INSERT INTO training_data (run_id, task_id, size, compute_intensity, memory_required, memory_per_size, compute_to_memory,
-                                  optimal_gpu_fraction, optimal_time)
-       SELECT $1, u.* FROM unnest($2::int[], $3::int[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::float8[]) AS u
-       ON CONFLICT (run_id, task_id) DO NOTHING`,
-      [runId, t.taskId, size, ci, mem, mps, ctm, t.label, t.optimalTime],
-    );
-  }
-
-  private async insertWindows(m: EntityManager, runId: number, b: RunBatch): Promise<void> {
-    const col = <K extends keyof RunBatch['windows'][number]>(k: K) => b.windows.map((w) => w[k]);
-    await m.query(
-      `INSERT INTO metrics (run_id, scheduler_name, window_start, window_end, total_tasks, total_time, avg_time, min_time, max_time,
-                            total_energy, total_cost, wins, losses)
-       SELECT $1, u.* FROM unnest($2::varchar[], $3::int[], $4::int[], $5::int[], $6::float8[], $7::float8[], $8::float8[], $9::float8[],
-                                  $10::float8[], $11::float8[], $12::int[], $13::int[]) AS u
-       ON CONFLICT (run_id, scheduler_name, window_start) DO NOTHING`,
-      [
-        runId,
-        col('schedulerName'),
-        col('windowStart'),
-        col('windowEnd'),
-        col('totalTasks'),
-        col('totalTime'),
-        col('avgTime'),
-        col('minTime'),
-        col('maxTime'),
-        col('totalEnergy'),
-        col('totalCost'),
-        col('wins'),
-        col('losses'),
-      ],
-    );
-  }
-
-  private async updateProgress(m: EntityManager, runId: number, p: RunProgress): Promise<void> {
-    await m.query(
-      `UPDATE simulation_state SET tasks_processed = GREATEST(tasks_processed, $2), updated_at = now(),
-         rng_state = COALESCE($3::jsonb, rng_state),
-         last_retrain_at = COALESCE($4, last_retrain_at),
-         model_info = COALESCE($5::jsonb, model_info)
-       WHERE id = $1`,
-      [runId, p.tasksProcessed, p.checkpoint ? JSON.stringify(p.checkpoint) : null, p.lastRetrainAt ?? null, p.modelInfo ? JSON.stringify(p.modelInfo) : null],
-    );
-  }
 }
 
 const UNIQUE_VIOLATION = '23505';
-const LINES_PER_CHUNK = 1000;
-
-/** The results of a batch as COPY text lines (numbers print exactly; null is \\N), a chunk at a time. */
-function* resultLines(runId: number, b: RunBatch): Generator<string> {
-  const r = b.results;
-  let chunk = '';
-  for (let i = 0; i < r.taskId.length; i++) {
-    const gpu = r.gpuId[i] === null ? '\\N' : String(r.gpuId[i]);
-    chunk += `${runId}\t${r.taskId[i]}\t${r.schedulerName[i]}\t${r.gpuFraction[i]}\t${r.cpuFraction[i]}\t${gpu}\t${r.execTime[i]}\t${r.waitTime[i]}\t${r.completionTime[i]}\t${r.startTime[i]}\t${r.finishTime[i]}\t${r.energy[i]}\t${r.cost[i]}\t${r.won[i] ? 't' : 'f'}\n`;
-    if ((i + 1) % LINES_PER_CHUNK === 0) {
-      yield chunk;
-      chunk = '';
-    }
-  }
-  if (chunk) yield chunk;
-}
