@@ -2,10 +2,9 @@
 // postgres://postgres@127.0.0.1:5432/postgres) to create a scratch database in; uses REDIS_URL when set.
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { freePort, ROOT } from './support/app-process.js';
+import { freePort, startApp } from './support/app-process.js';
 
 const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const TASKS = Number(process.env.BENCH_TASKS ?? 100_000);
@@ -99,18 +98,12 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   try {
     // The app as a user starts it (and later a second one on the same database, with the cache off).
-    const startApp = async (env: Record<string, string> = {}): Promise<string> => {
-      const port = await freePort();
-      const child = spawn(process.execPath, [path.join(ROOT, 'dist/main.js')], {
-        cwd: ROOT,
-        stdio: ['ignore', 'ignore', 'inherit'],
-        env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', SIM_AUTOSTART: 'false', LOG_LEVEL: 'warn', THROTTLE_LIMIT: '1000000', ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}), ...env },
-      });
-      children.push(child);
-      await waitFor(`http://127.0.0.1:${port}/ready`, child);
-      return `http://127.0.0.1:${port}`;
+    const app = async (env: Record<string, string> = {}): Promise<string> => {
+      const started = await startApp(databaseUrl, { HOST: '127.0.0.1', THROTTLE_LIMIT: '1000000', ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}), ...env });
+      children.push(started.child);
+      return started.url;
     };
-    const base = await startApp();
+    const base = await app();
 
     console.log(`seeding ${TASKS} tasks and ${TASKS * 7} results into ${name} ...`);
     const seeder = new pg.Client({ connectionString: databaseUrl });
@@ -143,7 +136,7 @@ async function main(): Promise<void> {
     const leaderboard = await load('GET /api/metrics/leaderboard (cached)', leaderboardUrl);
     await load('  … without runId (continuous run)', `${base}/api/metrics/leaderboard`);
     await load('GET /api/results/comparative?limit=50', `${base}/api/results/comparative?runId=${runId}&limit=50`);
-    const uncachedUrl = `${await startApp({ CACHE_TTL_S: '0' })}/api/metrics/leaderboard?runId=${runId}`;
+    const uncachedUrl = `${await app({ CACHE_TTL_S: '0' })}/api/metrics/leaderboard?runId=${runId}`;
     await load('GET /api/metrics/leaderboard (cache off)', uncachedUrl);
     const uncached = await sequentialMedianMs(uncachedUrl, 10);
     console.log(`  … one at a time (median of 10)    ${uncached.toFixed(0).padStart(7)} ms over ${TASKS * 7} results`);
