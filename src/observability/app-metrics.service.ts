@@ -3,6 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { CacheService } from '../cache/cache.service.js';
 import { LiveFeedService } from '../live/live-feed.service.js';
+import { RequestHistogram } from './request-histogram.js';
 import type { RunMetricsSink } from '../simulation/runs/run-execution.js';
 
 /**
@@ -15,14 +16,11 @@ export class AppMetrics implements OnModuleInit {
   private cache: CacheService | null = null;
   private live: LiveFeedService | null = null;
 
-  private readonly httpDuration = new Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'HTTP request duration by route pattern, method and status',
-    labelNames: ['route', 'method', 'status'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [this.registry],
-  });
-  private readonly httpChildren = new Map<string, ReturnType<AppMetrics['httpDuration']['labels']>>();
+  private readonly httpDuration = new RequestHistogram(
+    'http_request_duration_seconds',
+    'HTTP request duration by route pattern, method and status',
+    [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  );
 
   private readonly tasksProcessed = new Counter({
     name: 'simulation_tasks_processed_total',
@@ -57,6 +55,8 @@ export class AppMetrics implements OnModuleInit {
 
   constructor(private readonly moduleRef: ModuleRef) {
     collectDefaultMetrics({ register: this.registry });
+    // Not one of prom-client's classes, but what its registry asks of a metric (see RequestHistogram).
+    this.registry.registerMetric(this.httpDuration as unknown as Histogram);
     // CacheService keeps its own counters: read them at scrape time rather than instrument it.
     const counters = () => this.cache?.counters ?? { hits: 0, misses: 0, errors: 0 };
     for (const [name, key] of [['hits', 'hits'], ['misses', 'misses'], ['errors', 'errors']] as const) {
@@ -89,14 +89,7 @@ export class AppMetrics implements OnModuleInit {
   }
 
   observeHttp(route: string, method: string, status: number, seconds: number): void {
-    // One label child per (route, method, status), resolved once: this runs for every request.
-    const key = `${method} ${status} ${route}`;
-    let child = this.httpChildren.get(key);
-    if (!child) {
-      child = this.httpDuration.labels({ route, method, status: String(status) });
-      this.httpChildren.set(key, child);
-    }
-    child.observe(seconds);
+    this.httpDuration.observe(route, method, status, seconds);
   }
 
   /** The hooks a run of this kind calls (see RunExecution). */
