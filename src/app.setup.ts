@@ -17,6 +17,7 @@ import { documentLiveness } from './health/liveness.route.js';
 import { AppMetrics } from './observability/app-metrics.service.js';
 import { installHttpMetrics } from './observability/http-metrics.hook.js';
 import { createRootLogger, PinoNestLogger, RequestLogController } from './observability/logger.js';
+import { registerCors } from './security/cors.js';
 import { RateLimitGuard } from './security/rate-limit.guard.js';
 import { registerSecurityHeaders } from './security/security-headers.js';
 
@@ -71,9 +72,9 @@ export async function createApp(options: AppOptions, logger: PinoLogger = create
   const origins = options.env.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
   // Not strict: a bare OPTIONS (no Origin) gets an empty 204 instead of the plugin's plain-text 400,
   // which is outside the one error shape; real preflights are answered the same either way.
-  // At preHandler, not onRequest: there Nest also copies the headers to the raw response on every
-  // request, for answers ended by Nest middleware, which this app has none of.
-  app.enableCors({ origin: origins.includes('*') ? true : origins, strictPreflight: false, hook: 'preHandler', methods: ['GET', 'HEAD', 'POST', 'DELETE'] });
+  // At preHandler, not in Nest's onRequest hook (enableCors): there Nest also copies the headers to
+  // the raw response on every request, for answers ended by Nest middleware, which this app has none of.
+  registerCors(fastify, { origin: origins.includes('*') ? true : origins, strictPreflight: false, methods: ['GET', 'HEAD', 'POST', 'DELETE'] });
   // After CORS: repeated cached reads are answered before Nest's pipeline.
   installAnswerShortcut(fastify, { cache: app.get(RunCacheService), scope: app.get(RunScope), rateLimit: app.get(RateLimitGuard) });
 

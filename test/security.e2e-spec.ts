@@ -135,6 +135,18 @@ describe('security', () => {
       expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
     });
 
+    it('tells caches a request without Origin was answered for no origin: Vary: Origin, once, and no grant', async () => {
+      for (const path of ['/health', '/api/simulation/status', '/api/tasks/999999999', '/no/such/route']) {
+        const res = await call(`${sut.url}${path}`);
+        expect(res.headers.get('vary')).toBe('Origin');
+        expect(res.headers.get('access-control-allow-origin')).toBeNull();
+      }
+      // A bare OPTIONS still reaches the plugin, which answers it as a preflight (not strict).
+      const bare = await call(`${sut.url}/api/history`, { method: 'OPTIONS' });
+      expect(bare.status).toBe(204);
+      expect(bare.headers.get('access-control-allow-methods')).toBe('GET, HEAD, POST, DELETE');
+    });
+
     it('answers a preflight for every method the API uses, with the API key header', async () => {
       for (const method of ['GET', 'POST', 'DELETE']) {
         const res = await call(`${sut.url}/api/history`, {
