@@ -54,8 +54,9 @@ export async function createApp(options: AppOptions, logger: PinoLogger = create
   // Probes are polled constantly and answer machines, not browsers: no security headers for them.
   registerSecurityHeaders(fastify, ['/health', '/ready', '/metrics'], '/docs');
   installHttpMetrics(fastify, app.get(AppMetrics));
-  // JSON.stringify, once per answer many requests share (the in-process cache's).
-  fastify.setReplySerializer(serializeReply);
+  // JSON.stringify, once per answer many requests share (the in-process cache's), kept as the bytes
+  // Fastify then sends as they are (its type says the serializer returns a string: a Buffer is fine).
+  fastify.setReplySerializer(serializeReply as (payload: unknown) => string);
   // Every answer names its request, so a client can quote it back.
   fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('x-request-id', request.id);
