@@ -44,15 +44,15 @@ export function installAnswerShortcut(fastify: FastifyInstance, deps: ShortcutDe
     remembered.set(request.url, { origin, continuous: (request.query as Record<string, unknown> | undefined)?.runId === undefined });
   };
 
-  // Synchronous unless there is an answer to give: most requests leave at once, no promise made.
+  // Synchronous, no promise made, unless counting the request takes a round trip to Redis.
   const answer = (request: FastifyRequest, reply: FastifyReply, next: (error?: Error) => void): void => {
     const entry = request.method === 'GET' ? remembered.get(request.url) : undefined;
     const found = entry && (!entry.continuous || deps.scope.peekContinuous() === entry.origin.runId) ? deps.cache.current(entry.origin) : undefined;
     if (found === undefined) return next();
-    deps.rateLimit.admit(request, reply).then(
-      (admitted) => (admitted ? void reply.code(200).type('application/json; charset=utf-8').send(found) : next()),
-      (error: Error) => next(error),
-    );
+    const respond = (admitted: boolean) => (admitted ? void reply.code(200).type('application/json; charset=utf-8').send(found) : next());
+    const admitted = deps.rateLimit.admit(request, reply);
+    if (typeof admitted === 'boolean') respond(admitted);
+    else admitted.then(respond, (error: Error) => next(error));
   };
 
   const plugin = (instance: FastifyInstance, _options: unknown, done: () => void) => {

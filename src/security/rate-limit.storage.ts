@@ -166,6 +166,16 @@ export class RateLimitStorage implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  /**
+   * Counts one hit on key like increment, when that needs no round trip: in memory, or a hit
+   * leased from Redis earlier (nearly every hit far from the limit). Undefined, and nothing
+   * counted, when it needs one: then call increment.
+   */
+  incrementNow(key: string, ttl: number, limit: number, blockDuration: number): RateLimitRecord | undefined {
+    if (!this.redisUrl) return this.memory.increment(key, ttl, limit, blockDuration);
+    return this.takeLeased(key) ?? undefined;
+  }
+
   /** Counts one hit on key (ttl and blockDuration in ms); the answer says whether it is over the limit. */
   async increment(key: string, ttl: number, limit: number, blockDuration: number): Promise<RateLimitRecord> {
     if (!this.redisUrl) return this.memory.increment(key, ttl, limit, blockDuration);
