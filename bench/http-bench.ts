@@ -12,6 +12,8 @@ const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const CONNECTIONS = 50;
 // Unmeasured load before each measurement, so that every server is measured with its hot paths compiled.
 const WARMUP_S = 2;
+// The compared servers (bare, /health, cached leaderboard) take turns in slices of DURATION_S / SLICES.
+const SLICES = 5;
 
 const STRATEGIES = `(VALUES (1,'round_robin',3.0),(2,'random',2.5),(3,'greedy',1.5),(4,'hybrid_ml',0.8),(5,'rl_agent',1.2),(6,'oracle',0.5),(7,'eft',0.6)) st(ord, name, wk)`;
 // A plausible run after the machine model of DESIGN.md: $1 = run id, $2 = tasks.
@@ -67,12 +69,45 @@ interface Figures {
   non2xx: number;
 }
 
-async function load(name: string, url: string, request: Partial<autocannon.Options> = {}): Promise<Figures> {
+type Target = { name: string; url: string; request?: Partial<autocannon.Options> };
+
+function report(figures: Figures): Figures {
+  console.log(`  ${figures.name.padEnd(34)} ${figures.rps.toFixed(0).padStart(7)} req/s  p50 ${String(figures.p50).padStart(4)} ms  p99 ${String(figures.p99).padStart(4)} ms  non-2xx/errors ${figures.non2xx}`);
+  return figures;
+}
+
+async function load({ name, url, request = {} }: Target): Promise<Figures> {
   await autocannon({ url, connections: CONNECTIONS, duration: WARMUP_S, ...request });
   const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S, ...request });
-  const figures = { name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx + result.errors };
-  console.log(`  ${name.padEnd(34)} ${figures.rps.toFixed(0).padStart(7)} req/s  p50 ${String(figures.p50).padStart(4)} ms  p99 ${String(figures.p99).padStart(4)} ms  non-2xx/errors ${figures.non2xx}`);
-  return figures;
+  return report({ name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx + result.errors });
+}
+
+/**
+ * Each target's DURATION_S of load in SLICES slices, round after round (target 1, target 2, …,
+ * target 1, …), after WARMUP_S each. This machine's speed drifts by up to 2× within a minute (it
+ * is a shared VM), and the ratios compare servers measured at different times: interleaved, every
+ * target sees the same drift. req/s over all its slices; p50 the median of its slices' p50s, p99
+ * the worst slice's.
+ */
+async function interleaved(targets: Target[]): Promise<Figures[]> {
+  for (const { url, request } of targets) await autocannon({ url, connections: CONNECTIONS, duration: WARMUP_S, ...request });
+  const slices = targets.map(() => [] as autocannon.Result[]);
+  for (let round = 0; round < SLICES; round++) {
+    for (const [i, { url, request }] of targets.entries()) {
+      slices[i].push(await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S / SLICES, ...request }));
+    }
+  }
+  return targets.map(({ name }, i) => {
+    const results = slices[i];
+    const p50s = results.map((r) => r.latency.p50).sort((a, b) => a - b);
+    return report({
+      name,
+      rps: results.reduce((sum, r) => sum + r.requests.total, 0) / results.reduce((sum, r) => sum + r.duration, 0),
+      p50: p50s[Math.floor(p50s.length / 2)],
+      p99: Math.max(...results.map((r) => r.latency.p99)),
+      non2xx: results.reduce((sum, r) => sum + r.non2xx + r.errors, 0),
+    });
+  });
 }
 
 /** Median time of `n` requests to `url` one after another (after two unmeasured). */
@@ -128,16 +163,18 @@ async function main(): Promise<void> {
     children.push(bare);
     await waitFor(`http://127.0.0.1:${barePort}/`, bare);
 
-    console.log(`autocannon: ${CONNECTIONS} connections, ${DURATION_S} s each after ${WARMUP_S} s of warm-up (cache: ${process.env.REDIS_URL ? 'redis' : 'memory'})`);
+    console.log(`autocannon: ${CONNECTIONS} connections, ${DURATION_S} s each after ${WARMUP_S} s of warm-up; the first three in turns of ${DURATION_S / SLICES} s (cache: ${process.env.REDIS_URL ? 'redis' : 'memory'})`);
     const leaderboardUrl = `${base}/api/metrics/leaderboard?runId=${runId}`;
     await fetch(leaderboardUrl); // warm the cache
-    const bareFig = await load(`bare node:http (${bareBody.length} B)`, `http://127.0.0.1:${barePort}/`);
-    const health = await load('GET /health', `${base}/health`);
-    const leaderboard = await load('GET /api/metrics/leaderboard (cached)', leaderboardUrl);
-    await load('  … without runId (continuous run)', `${base}/api/metrics/leaderboard`);
-    await load('GET /api/results/comparative?limit=50', `${base}/api/results/comparative?runId=${runId}&limit=50`);
+    const [bareFig, health, leaderboard] = await interleaved([
+      { name: `bare node:http (${bareBody.length} B)`, url: `http://127.0.0.1:${barePort}/` },
+      { name: 'GET /health', url: `${base}/health` },
+      { name: 'GET /api/metrics/leaderboard (cached)', url: leaderboardUrl },
+    ]);
+    await load({ name: '  … without runId (continuous run)', url: `${base}/api/metrics/leaderboard` });
+    await load({ name: 'GET /api/results/comparative?limit=50', url: `${base}/api/results/comparative?runId=${runId}&limit=50` });
     const uncachedUrl = `${await app({ CACHE_TTL_S: '0' })}/api/metrics/leaderboard?runId=${runId}`;
-    await load('GET /api/metrics/leaderboard (cache off)', uncachedUrl);
+    await load({ name: 'GET /api/metrics/leaderboard (cache off)', url: uncachedUrl });
     const uncached = await sequentialMedianMs(uncachedUrl, 10);
     console.log(`  … one at a time (median of 10)    ${uncached.toFixed(0).padStart(7)} ms over ${TASKS * 7} results`);
     // Advice is given on the continuous run's machine state: start one (it becomes the run without runId).
@@ -148,7 +185,7 @@ async function main(): Promise<void> {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ size: 800, computeIntensity: 0.7, memoryRequired: 1200, weights: { time: 1, energy: 0.2 } }),
     };
-    await load('POST /api/tasks/placement', `${base}/api/tasks/placement`, advice);
+    await load({ name: 'POST /api/tasks/placement', url: `${base}/api/tasks/placement`, request: advice });
     const placementMs = await sequentialMedianMs(`${base}/api/tasks/placement`, 200, advice);
     console.log(`  … one at a time (median of 200)   ${placementMs.toFixed(2).padStart(7)} ms`);
     console.log(
