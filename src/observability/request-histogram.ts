@@ -1,4 +1,3 @@
-
 /** A value line as prom-client's registry formats it: `metricName{labels} value`. */
 interface Sample {
   metricName: string;
