@@ -16,7 +16,7 @@ import { RunScope } from './common/run-scope.service.js';
 import { documentLiveness } from './health/liveness.route.js';
 import { AppMetrics } from './observability/app-metrics.service.js';
 import { installHttpMetrics } from './observability/http-metrics.hook.js';
-import { createRootLogger, PinoNestLogger, RequestLogController } from './observability/logger.js';
+import { createRootLogger, PinoNestLogger, RequestLogController, requestLogger } from './observability/logger.js';
 import { registerCors } from './security/cors.js';
 import { RateLimitGuard } from './security/rate-limit.guard.js';
 import { registerSecurityHeaders } from './security/security-headers.js';
@@ -40,6 +40,7 @@ export async function createApp(options: AppOptions, logger: PinoLogger = create
     // Fastify logs through pino with the request id on every request's lines (reqId).
     loggerInstance: logger,
     logController: new RequestLogController(),
+    childLoggerFactory: requestLogger,
     trustProxy: options.env.TRUST_PROXY,
     // Errors Fastify meets before routing (a malformed %-escape in the path) answer in the one error shape too.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
