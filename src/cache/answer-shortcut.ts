@@ -32,7 +32,8 @@ export interface ShortcutDependencies {
  * still the same one. It is counted by the rate limiter like any request, and goes the whole way
  * when it is over the limit, as everything else does.
  *
- * Registered after CORS (at preHandler), so its answers carry the same headers as Nest's.
+ * Its hooks run after CORS's (at preHandler), so its answers carry the same headers as Nest's.
+ * Installed before the app's routes are registered (app.init()).
  */
 export function installAnswerShortcut(fastify: FastifyInstance, deps: ShortcutDependencies): void {
   const remembered = new LRUCache<string, Remembered>({ max: URLS });
@@ -40,7 +41,7 @@ export function installAnswerShortcut(fastify: FastifyInstance, deps: ShortcutDe
   const remember = (request: FastifyRequest, reply: FastifyReply, payload: unknown): void => {
     if (request.method !== 'GET' || reply.statusCode !== 200 || !isShared(payload)) return;
     const origin = deps.cache.originOf(payload);
-    if (!origin || remembered.peek(request.url)?.origin === origin || !ROUTES.has(request.routeOptions.url ?? '')) return;
+    if (!origin || remembered.peek(request.url)?.origin === origin) return;
     remembered.set(request.url, { origin, continuous: (request.query as Record<string, unknown> | undefined)?.runId === undefined });
   };
 
@@ -55,15 +56,15 @@ export function installAnswerShortcut(fastify: FastifyInstance, deps: ShortcutDe
     else admitted.then(respond, (error: Error) => next(error));
   };
 
-  const plugin = (instance: FastifyInstance, _options: unknown, done: () => void) => {
-    instance.addHook('preSerialization', (request, reply, payload, next) => {
-      remember(request, reply, payload);
-      next(null, payload);
-    });
-    instance.addHook('preHandler', answer);
-    done();
+  const rememberHook = (request: FastifyRequest, reply: FastifyReply, payload: unknown, next: (error: null, payload: unknown) => void): void => {
+    remember(request, reply, payload);
+    next(null, payload);
   };
-  // On the root context, like fastify-plugin: the hooks apply to every route, in registration order.
-  Object.assign(plugin, { [Symbol.for('skip-override')]: true, [Symbol.for('fastify.display-name')]: 'answer-shortcut' });
-  void fastify.register(plugin);
+  // On the routes of these reads only, as their own hooks, which run after the app-wide ones
+  // (CORS's preHandler included): every other request goes by without them.
+  fastify.addHook('onRoute', (route) => {
+    if (!ROUTES.has(route.url) || ![route.method].flat().includes('GET')) return;
+    route.preHandler = [...[route.preHandler ?? []].flat(), answer];
+    route.preSerialization = [...[route.preSerialization ?? []].flat(), rememberHook];
+  });
 }
