@@ -4,6 +4,7 @@ import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import pidusage from 'pidusage';
 import { freePort, startApp } from './support/app-process.js';
 
 const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -67,13 +68,22 @@ interface Figures {
   p50: number;
   p99: number;
   non2xx: number;
+  // The server process's CPU time (user + system) per request, when its pid is known.
+  cpuUs?: number;
 }
 
-type Target = { name: string; url: string; request?: Partial<autocannon.Options> };
+// pid: the server's process, for its CPU time.
+type Target = { name: string; url: string; pid?: number; request?: Partial<autocannon.Options> };
 
 function report(figures: Figures): Figures {
-  console.log(`  ${figures.name.padEnd(34)} ${figures.rps.toFixed(0).padStart(7)} req/s  p50 ${String(figures.p50).padStart(4)} ms  p99 ${String(figures.p99).padStart(4)} ms  non-2xx/errors ${figures.non2xx}`);
+  const cpu = figures.cpuUs === undefined ? '' : `  CPU ${figures.cpuUs.toFixed(1)} µs/req`;
+  console.log(`  ${figures.name.padEnd(34)} ${figures.rps.toFixed(0).padStart(7)} req/s  p50 ${String(figures.p50).padStart(4)} ms  p99 ${String(figures.p99).padStart(4)} ms  non-2xx/errors ${figures.non2xx}${cpu}`);
   return figures;
+}
+
+/** CPU time (user + system) a process has used so far, in ms; 0 without a pid. */
+async function cpuMs(pid: number | undefined): Promise<number> {
+  return pid === undefined ? 0 : (await pidusage(pid)).ctime;
 }
 
 async function load({ name, url, request = {} }: Target): Promise<Figures> {
@@ -87,28 +97,36 @@ async function load({ name, url, request = {} }: Target): Promise<Figures> {
  * target 1, …), after WARMUP_S each. This machine's speed drifts by up to 2× within a minute (it
  * is a shared VM), and the ratios compare servers measured at different times: interleaved, every
  * target sees the same drift. req/s over all its slices; p50 the median of its slices' p50s, p99
- * the worst slice's.
+ * the worst slice's. CPU time per request over all its slices: unlike req/s, it does not depend on
+ * how fast the load generator, which shares the machine, keeps up.
  */
 async function interleaved(targets: Target[]): Promise<Figures[]> {
   for (const { url, request } of targets) await autocannon({ url, connections: CONNECTIONS, duration: WARMUP_S, ...request });
   const slices = targets.map(() => [] as autocannon.Result[]);
+  const cpu = targets.map(() => 0);
   for (let round = 0; round < SLICES; round++) {
-    for (const [i, { url, request }] of targets.entries()) {
+    for (const [i, { url, pid, request }] of targets.entries()) {
+      const before = await cpuMs(pid);
       slices[i].push(await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S / SLICES, ...request }));
+      cpu[i] += (await cpuMs(pid)) - before;
     }
   }
-  return targets.map(({ name }, i) => {
+  return targets.map(({ name, pid }, i) => {
     const results = slices[i];
+    const requests = results.reduce((sum, r) => sum + r.requests.total, 0);
     const p50s = results.map((r) => r.latency.p50).sort((a, b) => a - b);
     return report({
       name,
-      rps: results.reduce((sum, r) => sum + r.requests.total, 0) / results.reduce((sum, r) => sum + r.duration, 0),
+      rps: requests / results.reduce((sum, r) => sum + r.duration, 0),
       p50: p50s[Math.floor(p50s.length / 2)],
       p99: Math.max(...results.map((r) => r.latency.p99)),
       non2xx: results.reduce((sum, r) => sum + r.non2xx + r.errors, 0),
+      ...(pid === undefined ? {} : { cpuUs: (cpu[i] * 1000) / requests }),
     });
   });
 }
+
+const round1 = (x: number | undefined) => (x === undefined ? null : Number(x.toFixed(1)));
 
 /** Median time of `n` requests to `url` one after another (after two unmeasured). */
 async function sequentialMedianMs(url: string, n: number, init?: RequestInit): Promise<number> {
@@ -135,12 +153,12 @@ async function main(): Promise<void> {
     // The app as a user starts it (and later a second one on the same database, with the cache off).
     // The rate limit stays on, at its highest (a million a second): it is counted, never reached.
     // The two apps share its counters in Redis; a minute's window would fill up on a fast machine.
-    const app = async (env: Record<string, string> = {}): Promise<string> => {
+    const app = async (env: Record<string, string> = {}): Promise<{ url: string; pid?: number }> => {
       const started = await startApp(databaseUrl, { HOST: '127.0.0.1', THROTTLE_LIMIT: '1000000', THROTTLE_TTL_S: '1', ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}), ...env });
       children.push(started.child);
-      return started.url;
+      return { url: started.url, pid: started.child.pid };
     };
-    const base = await app();
+    const { url: base, pid: appPid } = await app();
 
     console.log(`seeding ${TASKS} tasks and ${TASKS * 7} results into ${name} ...`);
     const seeder = new pg.Client({ connectionString: databaseUrl });
@@ -169,13 +187,13 @@ async function main(): Promise<void> {
     const leaderboardUrl = `${base}/api/metrics/leaderboard?runId=${runId}`;
     await fetch(leaderboardUrl); // warm the cache
     const [bareFig, health, leaderboard] = await interleaved([
-      { name: `bare node:http (${bareBody.length} B)`, url: `http://127.0.0.1:${barePort}/` },
-      { name: 'GET /health', url: `${base}/health` },
-      { name: 'GET /api/metrics/leaderboard (cached)', url: leaderboardUrl },
+      { name: `bare node:http (${bareBody.length} B)`, url: `http://127.0.0.1:${barePort}/`, pid: bare.pid },
+      { name: 'GET /health', url: `${base}/health`, pid: appPid },
+      { name: 'GET /api/metrics/leaderboard (cached)', url: leaderboardUrl, pid: appPid },
     ]);
     await load({ name: '  … without runId (continuous run)', url: `${base}/api/metrics/leaderboard` });
     await load({ name: 'GET /api/results/comparative?limit=50', url: `${base}/api/results/comparative?runId=${runId}&limit=50` });
-    const uncachedUrl = `${await app({ CACHE_TTL_S: '0' })}/api/metrics/leaderboard?runId=${runId}`;
+    const uncachedUrl = `${(await app({ CACHE_TTL_S: '0' })).url}/api/metrics/leaderboard?runId=${runId}`;
     await load({ name: 'GET /api/metrics/leaderboard (cache off)', url: uncachedUrl });
     const uncached = await sequentialMedianMs(uncachedUrl, 10);
     console.log(`  … one at a time (median of 10)    ${uncached.toFixed(0).padStart(7)} ms over ${TASKS * 7} results`);
@@ -198,9 +216,12 @@ async function main(): Promise<void> {
         leaderboard_p99_ms: leaderboard.p99,
         leaderboard_uncached_ms: Math.round(uncached),
         placement_p50_ms: Number(placementMs.toFixed(2)),
+        // CPU time per request of each server (µs): the ratios without the load generator's share.
+        cpu_us: { bare: round1(bareFig.cpuUs), health: round1(health.cpuUs), leaderboard: round1(leaderboard.cpuUs) },
       }),
     );
   } finally {
+    pidusage.clear();
     for (const child of children) child.kill('SIGTERM');
     await Promise.all(children.map((c) => (c.exitCode !== null ? undefined : new Promise((r) => c.once('exit', r)))));
     await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
