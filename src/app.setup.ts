@@ -12,6 +12,7 @@ import { installAnswerShortcut } from './cache/answer-shortcut.js';
 import { RunCacheService } from './cache/run-cache.service.js';
 import { serializeReply } from './cache/shared-answer.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
+import { decorateRoutePattern } from './common/route-pattern.js';
 import { RunScope } from './common/run-scope.service.js';
 import { documentLiveness } from './health/liveness.route.js';
 import { AppMetrics } from './observability/app-metrics.service.js';
@@ -52,6 +53,7 @@ export async function createApp(options: AppOptions, logger: PinoLogger = create
     bufferLogs: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  decorateRoutePattern(fastify);
   // Probes are polled constantly and answer machines, not browsers: no security headers for them.
   registerSecurityHeaders(fastify, ['/health', '/ready', '/metrics'], '/docs');
   installHttpMetrics(fastify, app.get(AppMetrics));

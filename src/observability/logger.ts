@@ -1,6 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify';
 import { pino, type Bindings, type ChildLoggerOptions, type Logger } from 'pino';
+import { routePattern } from '../common/route-pattern.js';
 import type { LogLevel } from '../config/env.schema.js';
 
 // Probes are hit every few seconds by Kubernetes and Prometheus: a success is not news.
@@ -30,7 +31,7 @@ export function createRootLogger(level: LogLevel): Logger {
       req: (request: FastifyRequest) => ({
         method: request.method,
         url: request.url,
-        route: request.routeOptions?.url,
+        route: routePattern(request) || undefined,
         remoteAddress: request.ip,
       }),
       res: (reply: FastifyReply) => ({ statusCode: reply.statusCode }),
@@ -48,7 +49,7 @@ export class RequestLogController extends LogController {
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     const status = reply.statusCode;
-    if (status < 400 && QUIET_ROUTES.has(request.routeOptions?.url ?? '')) return;
+    if (status < 400 && QUIET_ROUTES.has(routePattern(request))) return;
     const entry = { req: request, res: reply, responseTime: reply.elapsedTime, ...(error ? { err: error } : {}) };
     if (error || status >= 500) reply.log.error(entry, 'request errored');
     else if (status >= 400) reply.log.warn(entry, 'request completed');

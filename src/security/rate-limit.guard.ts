@@ -1,6 +1,7 @@
 import { HttpException, HttpStatus, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { routePattern } from '../common/route-pattern.js';
 import type { EnvironmentVariables } from '../config/env.schema.js';
 import { RateLimitStorage, type RateLimitRecord } from './rate-limit.storage.js';
 
@@ -62,7 +63,7 @@ export class RateLimitGuard implements CanActivate {
 
   /** Counts one hit of the request's client, at once when that needs no round trip; null on routes that are never limited. */
   private count(request: FastifyRequest): RateLimitRecord | null | Promise<RateLimitRecord | null> {
-    if (UNLIMITED_ROUTES.has(request.routeOptions?.url ?? '')) return null;
+    if (UNLIMITED_ROUTES.has(routePattern(request))) return null;
     const key = `ip:${request.ip}`;
     return this.storage.incrementNow(key, this.ttlMs, this.limit, this.ttlMs) ?? this.storage.increment(key, this.ttlMs, this.limit, this.ttlMs);
   }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import helmet, { type HelmetOptions } from 'helmet';
+import { routePattern } from '../common/route-pattern.js';
 
 // Swagger UI at /docs loads its scripts from /docs itself but styles itself inline; images include data: URIs.
 // No upgrade-insecure-requests: the service is reached over plain HTTP inside the cluster.
@@ -55,7 +56,7 @@ export function registerSecurityHeaders(fastify: FastifyInstance, skipRoutes: re
   const api = helmetHeaders(API_HEADERS);
   const skip = new Set(skipRoutes);
   fastify.addHook('onRequest', (request, reply, done) => {
-    const route = request.routeOptions.url ?? '';
+    const route = routePattern(request);
     if (!skip.has(route)) void reply.headers(route.startsWith(pagesPrefix) ? pages : api);
     done();
   });
