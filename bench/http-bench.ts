@@ -5,7 +5,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import pidusage from 'pidusage';
-import { freePort, startApp } from './support/app-process.js';
+import { freePort } from '../test/support/ports.js';
+import { startApp } from './support/app-process.js';
 
 const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const TASKS = Number(process.env.BENCH_TASKS ?? 100_000);
