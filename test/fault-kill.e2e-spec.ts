@@ -1,9 +1,9 @@
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { spawnApp, waitFor200, type ChildApp } from './support/child-app.js';
-import { createDatabase, dropDatabase, query } from './support/database.js';
-import { freePort } from './support/ports.js';
-import { ProgressReader, until } from './support/progress.js';
+import { query } from './support/database.js';
+import { until } from './support/progress.js';
+import { restartSuite } from './support/restart-suite.js';
 import { postJson, rowCounts, storedResults, waitForRun } from './support/runs.js';
 
 const TASKS = 24_000;
@@ -26,40 +26,26 @@ function storedRows(databaseUrl: string, table: string, columns: string, runId: 
 }
 
 describe('kill -9 at 20 seeded random points of a batch run', () => {
-  let databaseUrl: string;
-  let port: number;
-  let base: string;
-  let app: ChildApp | undefined;
-  let progress: ProgressReader;
+  const suite = restartSuite('fault_kill');
   // Small flushes give many commit points; checkpoints fall on window and retrain boundaries.
   const env = () => ({
-    DATABASE_URL: databaseUrl,
-    PORT: String(port),
+    DATABASE_URL: suite.databaseUrl,
+    PORT: String(suite.port),
     SIM_FLUSH_TASKS: '200',
     SIM_CHECKPOINT_TASKS: '1000',
     SIM_BATCH_RETRAIN_INTERVAL: '1000',
   });
 
-  beforeAll(async () => {
-    databaseUrl = await createDatabase('fault_kill');
-    port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    progress = await ProgressReader.open(databaseUrl);
-  });
-
-  afterAll(async () => {
-    if (app && app.child.exitCode === null) app.child.kill('SIGKILL');
-    await progress?.close();
-    await dropDatabase(databaseUrl);
-  });
-
   it('restarts after each kill and ends with the stored results, windows and models of an uninterrupted run, without duplicates', async () => {
+    const { databaseUrl, base, progress } = suite;
+    const start = () => (suite.app = spawnApp(env()));
     const points = killPoints();
     expect(points).toHaveLength(KILLS);
+    let app: ChildApp;
     let run: number | undefined;
     let last = 0;
     for (const point of points) {
-      app = spawnApp(env());
+      app = start();
       await waitFor200(`${base}/ready`, app, 30_000);
       if (run === undefined) {
         const created = await postJson(`${base}/api/simulation/runs`, { kind: 'batch', tasks: TASKS, seed: SEED });
@@ -77,7 +63,7 @@ describe('kill -9 at 20 seeded random points of a batch run', () => {
       last = committed;
     }
 
-    app = spawnApp(env());
+    app = start();
     await waitFor200(`${base}/ready`, app, 30_000);
     const interrupted = run as number;
     expect((await waitForRun(base, interrupted, 120_000)).tasksProcessed).toBe(TASKS);

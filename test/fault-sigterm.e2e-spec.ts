@@ -1,7 +1,7 @@
-import { spawnApp, waitFor200, type ChildApp } from './support/child-app.js';
-import { createDatabase, dropDatabase, query } from './support/database.js';
-import { freePort } from './support/ports.js';
-import { ProgressReader, until } from './support/progress.js';
+import { spawnApp, waitFor200 } from './support/child-app.js';
+import { query } from './support/database.js';
+import { until } from './support/progress.js';
+import { restartSuite } from './support/restart-suite.js';
 import { postJson, rowCounts, storedResults, waitForRun } from './support/runs.js';
 
 const TASKS = 12_000;
@@ -13,28 +13,13 @@ async function json<T>(url: string): Promise<T> {
 }
 
 describe('SIGTERM in the middle of a batch run and a full-speed continuous run', () => {
-  let databaseUrl: string;
-  let port: number;
-  let base: string;
-  let app: ChildApp | undefined;
-  let progress: ProgressReader;
-  const env = () => ({ DATABASE_URL: databaseUrl, PORT: String(port), SIM_AUTOSTART: 'true', SIM_TICK_MS: '0', SIM_FLUSH_TASKS: '500' });
-
-  beforeAll(async () => {
-    databaseUrl = await createDatabase('fault_sigterm');
-    port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    progress = await ProgressReader.open(databaseUrl);
-  });
-
-  afterAll(async () => {
-    if (app && app.child.exitCode === null) app.child.kill('SIGKILL');
-    await progress?.close();
-    await dropDatabase(databaseUrl);
-  });
+  const suite = restartSuite('fault_sigterm');
+  const env = () => ({ DATABASE_URL: suite.databaseUrl, PORT: String(suite.port), SIM_AUTOSTART: 'true', SIM_TICK_MS: '0', SIM_FLUSH_TASKS: '500' });
 
   it('drops readiness at once, flushes every stepped task, exits 0 within 5 s, and the restart completes the run exactly as an uninterrupted one', async () => {
-    app = spawnApp(env());
+    const { databaseUrl, base, progress } = suite;
+    const start = () => (suite.app = spawnApp(env()));
+    let app = start();
     await waitFor200(`${base}/ready`, app, 30_000);
     const created = await postJson(`${base}/api/simulation/runs`, { kind: 'batch', tasks: TASKS, seed: SEED });
     expect(created.status).toBe(202);
@@ -80,7 +65,7 @@ describe('SIGTERM in the middle of a batch run and a full-speed continuous run',
     expect(b.results).toBe(7 * b.tasks);
 
     // The restart picks the batch up where it was and completes it.
-    app = spawnApp(env());
+    app = start();
     await waitFor200(`${base}/ready`, app, 30_000);
     expect((await waitForRun(base, batch, 120_000)).tasksProcessed).toBe(TASKS);
     const uneven = await query(databaseUrl, 'SELECT task_id FROM scheduler_results WHERE run_id = $1 GROUP BY task_id HAVING count(*) <> 7', [batch]);
