@@ -8,16 +8,8 @@ const MODULE = pathToFileURL(path.join(ROOT, 'dist/common/next-tick-shape.js')).
 
 // In a process of its own: gc() and V8's %HaveSameMap need flags that hold for a whole process.
 const SCRIPT = `
-import { createHook } from 'node:async_hooks';
-import { pinNextTickShape } from ${JSON.stringify(MODULE)};
+import { nextTickEntry, pinNextTickShape } from ${JSON.stringify(MODULE)};
 const sameMap = new Function('a', 'b', 'return %HaveSameMap(a, b)');
-const nextEntry = () => {
-  let entry;
-  const hook = createHook({ init(_id, type, _trigger, resource) { if (type === 'TickObject') entry ??= resource; } }).enable();
-  process.nextTick(() => undefined);
-  hook.disable();
-  return entry;
-};
 const pinned = pinNextTickShape();
 const again = pinNextTickShape();
 // Full collections with the tick queue empty: without the pin, each frees the entries' maps.
@@ -25,7 +17,7 @@ for (let i = 0; i < 4; i++) {
   await new Promise((resolve) => setImmediate(resolve));
   gc();
 }
-const later = nextEntry();
+const later = nextTickEntry();
 console.log(JSON.stringify({
   keys: Object.keys(pinned),
   symbols: Object.getOwnPropertySymbols(pinned).length,

@@ -15,15 +15,22 @@ let pinned: object | undefined;
  * /health or the cached leaderboard took a quarter more CPU time than on a fresh process.
  * Holding one entry keeps its maps, and the cache stays monomorphic.
  *
- * The entry is caught with a one-off async hook (its init callback is the only place where Node
- * hands a tick entry out), which is disabled again at once. Idempotent; returns the entry, or
- * undefined if this Node does not report one.
+ * The entry is caught with nextTickEntry(). Idempotent; returns the entry, or undefined if this
+ * Node does not report one.
  */
 export function pinNextTickShape(): object | undefined {
-  if (pinned) return pinned;
+  return (pinned ??= nextTickEntry());
+}
+
+/**
+ * A new process.nextTick queue entry, caught with a one-off async hook (its init callback is the
+ * only place where Node hands a tick entry out), which is disabled again at once.
+ */
+export function nextTickEntry(): object | undefined {
+  let entry: object | undefined;
   const hook = createHook({
     init(_asyncId, type, _triggerAsyncId, resource) {
-      if (type === 'TickObject') pinned ??= resource;
+      if (type === 'TickObject') entry ??= resource;
     },
   }).enable();
   try {
@@ -31,5 +38,5 @@ export function pinNextTickShape(): object | undefined {
   } finally {
     hook.disable();
   }
-  return pinned;
+  return entry;
 }
