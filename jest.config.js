@@ -28,6 +28,9 @@ export default {
       displayName: 'e2e',
       rootDir: '.',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      // Suites start processes and databases: on a busy 2-core machine jest's 5 s default is a
+      // false failure, not a finding. Suites that need longer still say so themselves.
+      testTimeout: 60_000,
       globalSetup: '<rootDir>/test/global-setup.ts',
       globalTeardown: '<rootDir>/test/global-teardown.ts',
     },
