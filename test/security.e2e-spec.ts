@@ -218,7 +218,7 @@ describe('security', () => {
       const conflict = filtered(duplicate);
       expect(conflict.status).toBe(409);
       expectErrorShape(conflict.body, 409, 'req-filter');
-      expect(conflict.body).toMatchObject({ error: 'Conflict', message: 'already exists' });
+      expect(conflict.body).toMatchObject({ error: 'Conflict', message: ['already exists'] });
 
       const malformed = await dataSource.query(`SELECT 'abc'::int`).catch((e: unknown) => e);
       const bad = filtered(malformed);
@@ -231,7 +231,7 @@ describe('security', () => {
       const res = filtered(new Error('relation "secret_table" does not exist at SELECT * FROM secret_table'));
       expect(res.status).toBe(500);
       expectErrorShape(res.body, 500, 'req-filter');
-      expect(res.body.message).toBe('Internal server error');
+      expect(res.body.message).toEqual(['Internal server error']);
     });
   });
 });
