@@ -13,6 +13,7 @@ import { RunCacheService } from './cache/run-cache.service.js';
 import { serializeReply } from './cache/shared-answer.js';
 import { BODY_LIMIT_BYTES } from './common/body-limit.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
+import { QueryPolicyInterceptor } from './common/query-policy.interceptor.js';
 import { decorateRoutePattern } from './common/route-pattern.js';
 import { installContentTypePolicy, installMethodPolicy } from './common/route-policy.js';
 import { RunScope } from './common/run-scope.service.js';
@@ -76,6 +77,7 @@ export async function createApp(options: AppOptions, logger: PinoLogger = create
   app.useWebSocketAdapter(new WsAdapter(app));
   app.setGlobalPrefix('api', { exclude: UNPREFIXED });
   app.useGlobalPipes(createValidationPipe());
+  app.useGlobalInterceptors(new QueryPolicyInterceptor());
   app.useGlobalFilters(new HttpExceptionFilter());
   const origins = options.env.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
   // Not strict: a bare OPTIONS (no Origin) gets an empty 204 instead of the plugin's plain-text 400,

@@ -1,7 +1,9 @@
 import { createDatabase, dropDatabase } from './support/database.js';
-import { startAppWithRoutes, type RegisteredRoute } from './support/routes.js';
+import { applicationRoutes, startAppWithRoutes, type RegisteredRoute } from './support/routes.js';
 import type { TestApp } from './support/test-app.js';
 
+// The routes the replaced system served; they keep its leniency (browsers add cache-busters).
+const LEGACY = new Set(['/api/status', '/api/start', '/api/stop', '/api/pause', '/api/resume', '/api/full_history', '/api/history/comparative', '/api/history']);
 // The one route that takes a body other than JSON.
 const RUNS = '/api/simulation/runs';
 
@@ -29,18 +31,86 @@ function expectError(answer: Answer, statusCode: number): void {
   expect(Array.isArray(answer.body.message)).toBe(true);
 }
 
+// A concrete path for a route pattern: every path parameter a valid value.
+const concrete = (url: string): string => url.replace(/:name\b/g, 'eft').replace(/:\w+/g, '1');
+
 describe('the HTTP contract', () => {
   let databaseUrl: string;
   let sut: TestApp & { routes: RegisteredRoute[] };
+  let routes: RegisteredRoute[];
 
   beforeAll(async () => {
     databaseUrl = await createDatabase('http_contract');
     sut = await startAppWithRoutes(databaseUrl, { THROTTLE_LIMIT: '1000000' });
+    routes = applicationRoutes(sut.routes);
   }, 60_000);
 
   afterAll(async () => {
     await sut?.close();
     await dropDatabase(databaseUrl);
+  });
+
+  describe('unknown query parameters', () => {
+    it('answers 400 naming each unknown parameter on every /api route but the legacy ones', async () => {
+      const own = routes.filter((r) => r.url.startsWith('/api/') && !LEGACY.has(r.url));
+      expect(own.length).toBeGreaterThanOrEqual(20);
+      for (const route of own) {
+        const answer = await call(`${sut.url}${concrete(route.url)}?zz_typo=1&t=2`, { method: route.method });
+        expect({ route, status: answer.status }).toEqual({ route, status: 400 });
+        expectError(answer, 400);
+        const lines = answer.body.message as string[];
+        expect({ route, named: ['zz_typo', 't'].map((p) => lines.some((l) => l.startsWith(`${p}:`))) }).toEqual({ route, named: [true, true] });
+      }
+    }, 120_000);
+
+    it('rejects runId on the placement route instead of answering for another run', async () => {
+      const answer = await call(`${sut.url}/api/tasks/placement?runId=2`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ size: 1000, computeIntensity: 0.5, memoryRequired: 100 }),
+      });
+      expectError(answer, 400);
+      expect(answer.body.message[0]).toMatch(/^runId: /);
+    });
+
+    it('ignores them on every legacy route: the same answer as without them', async () => {
+      const legacy = routes.filter((r) => LEGACY.has(r.url));
+      expect(legacy.map((r) => `${r.method} ${r.url}`).sort()).toEqual(
+        ['DELETE /api/history', 'GET /api/full_history', 'GET /api/history/comparative', 'GET /api/status', 'POST /api/pause', 'POST /api/resume', 'POST /api/start', 'POST /api/stop'].sort(),
+      );
+      // Reads first, while nothing runs, so that their answers cannot change between the two calls.
+      const reads = legacy.filter((r) => r.method === 'GET');
+      for (const route of reads) {
+        const query = route.url === '/api/history/comparative' ? '?limit=50' : '';
+        const plain = await call(`${sut.url}${route.url}${query}`);
+        const busted = await call(`${sut.url}${route.url}${query}${query ? '&' : '?'}t=1796531852223&zz_typo=x`);
+        expect({ route, status: busted.status, body: busted.body }).toEqual({ route, status: 200, body: plain.body });
+      }
+      for (const method of ['POST /api/pause', 'POST /api/resume', 'POST /api/stop', 'DELETE /api/history']) {
+        const [verb, path] = method.split(' ');
+        const plain = await call(`${sut.url}${path}`, { method: verb });
+        const busted = await call(`${sut.url}${path}?t=1796531852223`, { method: verb });
+        expect({ method, status: busted.status, body: busted.body }).toEqual({ method, status: plain.status, body: plain.body });
+        expect(plain.status).toBe(200);
+      }
+      const started = await call(`${sut.url}/api/start?t=1`, { method: 'POST' });
+      expect(started.status).toBe(200);
+      expect((await call(`${sut.url}/api/stop?t=2`, { method: 'POST' })).status).toBe(200);
+    });
+
+    it('rejects an unknown parameter on a cached read after its answer was remembered, as the full path does', async () => {
+      await call(`${sut.url}/api/start`, { method: 'POST' });
+      try {
+        const path = '/api/metrics/leaderboard';
+        const first = await call(`${sut.url}${path}`);
+        const repeat = await call(`${sut.url}${path}`);
+        expect(repeat.status).toBe(first.status);
+        expectError(await call(`${sut.url}${path}?t=1`), 400);
+        expectError(await call(`${sut.url}${path}?runid=1`), 400);
+      } finally {
+        await call(`${sut.url}/api/stop`, { method: 'POST' });
+      }
+    });
   });
 
   describe('errors', () => {
