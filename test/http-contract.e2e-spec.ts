@@ -1,3 +1,4 @@
+import { ALL_STRATEGY_NAMES } from '../src/simulation/engine/index.js';
 import { createDatabase, dropDatabase } from './support/database.js';
 import { applicationRoutes, startAppWithRoutes, type RegisteredRoute } from './support/routes.js';
 import type { TestApp } from './support/test-app.js';
@@ -176,6 +177,16 @@ describe('the HTTP contract', () => {
     it('still answers 404 to a path nothing serves', async () => {
       expectError(await call(`${sut.url}/api/nothing/here`, { method: 'PUT' }), 404);
     });
-  });
 
+    it.each([
+      '/api/results?scheduler=fifo',
+      '/api/metrics/windows?scheduler=fifo',
+      '/api/metrics/schedulers/fifo',
+    ])('answers 400 listing the valid strategies for %s', async (path) => {
+      const answer = await call(`${sut.url}${path}`);
+      expectError(answer, 400);
+      expect(answer.body.message).toHaveLength(1);
+      for (const name of ALL_STRATEGY_NAMES) expect(answer.body.message[0]).toContain(name);
+    });
+  });
 });
