@@ -72,6 +72,8 @@ export async function createApp(options: AppOptions, logger: PinoLogger = create
   // Before the routes are registered (app.init()): they install per-route and app-wide hooks.
   installContentTypePolicy(fastify);
   installMethodPolicy(fastify);
+  // Until the service serves its own page, its front door is the API's documentation.
+  fastify.get('/', (_request, reply) => reply.redirect('/docs', 302));
 
   // The live feed (/ws) is plain WebSocket on Fastify's own HTTP server: one port for both.
   app.useWebSocketAdapter(new WsAdapter(app));

@@ -189,4 +189,10 @@ describe('the HTTP contract', () => {
       for (const name of ALL_STRATEGY_NAMES) expect(answer.body.message[0]).toContain(name);
     });
   });
+
+  it('redirects GET / to the docs', async () => {
+    const answer = await call(`${sut.url}/`);
+    expect(answer.status).toBe(302);
+    expect(answer.headers.get('location')).toBe('/docs');
+  });
 });
