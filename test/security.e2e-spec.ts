@@ -193,7 +193,8 @@ describe('security', () => {
       const app = spawnApp({ NODE_ENV: 'production', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
       expect(await app.exited).toBe(1);
       expect(app.output()).toContain('Invalid environment: API_KEY: must be set when NODE_ENV=production');
-    });
+      // A whole node process starting: on a busy 2-core machine that alone has taken 9 s.
+    }, 60_000);
   });
 
   describe('error shape', () => {
