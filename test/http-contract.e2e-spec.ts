@@ -1,3 +1,4 @@
+import { WebSocket } from 'ws';
 import { ALL_STRATEGY_NAMES } from '../src/simulation/engine/index.js';
 import { createDatabase, dropDatabase } from './support/database.js';
 import { applicationRoutes, startAppWithRoutes, type RegisteredRoute } from './support/routes.js';
@@ -97,6 +98,18 @@ describe('the HTTP contract', () => {
       const started = await call(`${sut.url}/api/start?t=1`, { method: 'POST' });
       expect(started.status).toBe(200);
       expect((await call(`${sut.url}/api/stop?t=2`, { method: 'POST' })).status).toBe(200);
+    });
+
+    it('opens the live feed with a cache-buster in its URL', async () => {
+      const socket = new WebSocket(`${sut.url.replace('http', 'ws')}/ws?t=1796531852223`);
+      try {
+        await new Promise<void>((resolve, reject) => {
+          socket.once('open', () => resolve());
+          socket.once('error', reject);
+        });
+      } finally {
+        socket.close();
+      }
     });
 
     it('rejects an unknown parameter on a cached read after its answer was remembered, as the full path does', async () => {
