@@ -11,8 +11,11 @@ import { createValidationPipe } from './app.validation.js';
 import { installAnswerShortcut } from './cache/answer-shortcut.js';
 import { RunCacheService } from './cache/run-cache.service.js';
 import { serializeReply } from './cache/shared-answer.js';
+import { BODY_LIMIT_BYTES } from './common/body-limit.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
+import { QueryPolicyInterceptor } from './common/query-policy.interceptor.js';
 import { decorateRoutePattern } from './common/route-pattern.js';
+import { installContentTypePolicy, installMethodPolicy } from './common/route-policy.js';
 import { RunScope } from './common/run-scope.service.js';
 import { documentLiveness } from './health/liveness.route.js';
 import { AppMetrics } from './observability/app-metrics.service.js';
@@ -22,7 +25,6 @@ import { registerCors } from './security/cors.js';
 import { RateLimitGuard } from './security/rate-limit.guard.js';
 import { registerSecurityHeaders } from './security/security-headers.js';
 
-export const BODY_LIMIT_BYTES = 20 * 1024 * 1024;
 // Routes outside /api: probes and Prometheus are where operators expect them.
 const UNPREFIXED = [
   { path: 'ready', method: RequestMethod.GET },
@@ -45,7 +47,7 @@ export async function createApp(options: AppOptions, logger: PinoLogger = create
     trustProxy: options.env.TRUST_PROXY,
     // Errors Fastify meets before routing (a malformed %-escape in the path) answer in the one error shape too.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-      void reply.status(400).header('x-request-id', request.id).send({ statusCode: 400, error: 'Bad Request', message: error.message, requestId: String(request.id) });
+      void reply.status(400).header('x-request-id', request.id).send({ statusCode: 400, error: 'Bad Request', message: [error.message], requestId: String(request.id) });
     },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(options), adapter, {
@@ -65,13 +67,19 @@ export async function createApp(options: AppOptions, logger: PinoLogger = create
     void reply.header('x-request-id', request.id);
     done(null, payload);
   });
-  // Trace uploads arrive as CSV text.
-  fastify.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, (_req, body, done) => done(null, body));
+  // Trace uploads arrive as CSV text (text/csv only: a route says what it accepts, see @Consumes).
+  fastify.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, (_req, body, done) => done(null, body));
+  // Before the routes are registered (app.init()): they install per-route and app-wide hooks.
+  installContentTypePolicy(fastify);
+  installMethodPolicy(fastify);
+  // Until the service serves its own page, its front door is the API's documentation.
+  fastify.get('/', (_request, reply) => reply.redirect('/docs', 302));
 
   // The live feed (/ws) is plain WebSocket on Fastify's own HTTP server: one port for both.
   app.useWebSocketAdapter(new WsAdapter(app));
   app.setGlobalPrefix('api', { exclude: UNPREFIXED });
   app.useGlobalPipes(createValidationPipe());
+  app.useGlobalInterceptors(new QueryPolicyInterceptor());
   app.useGlobalFilters(new HttpExceptionFilter());
   const origins = options.env.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
   // Not strict: a bare OPTIONS (no Origin) gets an empty 204 instead of the plugin's plain-text 400,

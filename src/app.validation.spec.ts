@@ -53,4 +53,12 @@ describe('the validation pipe', () => {
       expect(unknown.getResponse()).toMatchObject({ message: ['extra: property extra should not exist'] });
     }
   });
+
+  it('answers one line per field, its first failed constraint', async () => {
+    const error = (await createValidationPipe()
+      .transform({ limit: 'abc' }, query)
+      .catch((e: unknown) => e)) as BadRequestException;
+    expect(error).toBeInstanceOf(BadRequestException);
+    expect(error.getResponse()).toMatchObject({ message: ['limit must be an integer number'] });
+  });
 });

@@ -30,7 +30,7 @@ describe('answer shortcut (repeated cached reads answered before Nest)', () => {
     sut = await startTestApp(databaseUrl, { THROTTLE_LIMIT: String(LIMIT), THROTTLE_TTL_S: '600' });
     run = await insertRun(databaseUrl, { tasks: 50, seed: 3 });
     service = jest.spyOn(sut.app.get(LeaderboardService), 'get');
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await sut?.close();

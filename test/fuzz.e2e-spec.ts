@@ -70,7 +70,9 @@ function errorShapeProblem(req: FuzzRequest, answer: Answer): string | null {
     body.statusCode === answer.status &&
     typeof body.error === 'string' &&
     typeof body.requestId === 'string' &&
-    (typeof message === 'string' || (Array.isArray(message) && message.every((m) => typeof m === 'string')));
+    Array.isArray(message) &&
+    message.length > 0 &&
+    message.every((m) => typeof m === 'string');
   return ok ? null : `not the error shape: ${answer.body.slice(0, 200)}`;
 }
 

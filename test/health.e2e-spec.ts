@@ -55,7 +55,7 @@ describe('health and readiness', () => {
     expect(down.body).toMatchObject({
       statusCode: 503,
       error: 'Service Unavailable',
-      message: 'not ready: database',
+      message: ['not ready: database'],
       requestId: expect.any(String),
       details: { database: { status: 'down' }, cache: { status: 'up' } },
     });

@@ -90,14 +90,17 @@ describe('read API', () => {
       expect(means).toEqual([...means].sort((a, b) => a - b));
     });
 
-    it("gives one strategy's standing, 404 for a strategy the run does not have and 400 for a malformed name", async () => {
+    it("gives one strategy's standing, and 400 listing the strategies for a name that is none", async () => {
       const board = await getJson<{ items: { scheduler: string }[] }>(`${sut.url}/api/metrics/leaderboard?runId=${run.runId}`);
       const one = await getJson<{ rank: number; standing: { scheduler: string } }>(`${sut.url}/api/metrics/schedulers/eft?runId=${run.runId}`);
       expect(one.status).toBe(200);
       expect(one.body.rank).toBe(board.body.items.findIndex((e) => e.scheduler === 'eft') + 1);
       expect(one.body.standing).toEqual(board.body.items.find((e) => e.scheduler === 'eft'));
-      expect((await fetch(`${sut.url}/api/metrics/schedulers/nobody?runId=${run.runId}`)).status).toBe(404);
-      expect((await fetch(`${sut.url}/api/metrics/schedulers/NO-WAY?runId=${run.runId}`)).status).toBe(400);
+      for (const name of ['nobody', 'NO-WAY']) {
+        const res = await fetch(`${sut.url}/api/metrics/schedulers/${name}?runId=${run.runId}`);
+        expect(res.status).toBe(400);
+        expect(((await res.json()) as { message: string[] }).message).toEqual(['name must be one of: round_robin, random, greedy, hybrid_ml, rl_agent, oracle, eft']);
+      }
     });
 
     it('uses the latest continuous run when runId is omitted, and answers 404 while there is none', async () => {
@@ -256,7 +259,7 @@ describe('read API', () => {
       ['/api/results?limit=0', 'limit must not be less than 1'],
       ['/api/results?limit=1001', 'limit must not be greater than 1000'],
       ['/api/tasks?limit=abc', 'limit must be an integer number'],
-      ['/api/tasks?colour=red', 'colour: property colour should not exist'],
+      ['/api/tasks?colour=red', 'colour: unknown query parameter (this route takes cursor, limit, maxIntensity, maxSize, minIntensity, minSize, runId)'],
       ['/api/results?format=xml', 'format must be one of the following values: json, csv'],
       ['/api/results?cursor=abc', 'cursor must be a cursor returned by this API'],
       ['/api/metrics/leaderboard?runId=-1', 'runId must not be less than 1'],

@@ -6,11 +6,11 @@ export class ErrorResponse {
   @ApiProperty({ example: 400 }) statusCode: number;
   @ApiProperty({ example: 'Bad Request' }) error: string;
   @ApiProperty({
-    oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
-    description: 'What went wrong; validation errors list one message per field',
+    type: [String],
+    description: 'What went wrong, one line per problem; a validation error has one line per bad field (its first failed constraint)',
     example: ['limit must not be greater than 1000'],
   })
-  message: string | string[];
+  message: string[];
   @ApiProperty({ description: 'The request id (x-request-id), to quote back', example: '1b4e28ba-2fa1-11d2-883f-0016d3cca427' })
   requestId: string;
 }

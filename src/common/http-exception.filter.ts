@@ -1,10 +1,12 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { BODY_LIMIT_BYTES } from './body-limit.js';
 
 export interface ErrorBody {
   statusCode: number;
   error: string;
-  message: string | string[];
+  /** One line per problem (per field for validation errors). */
+  message: string[];
   requestId: string;
   /** Readiness only: every indicator's state. */
   details?: Record<string, unknown>;
@@ -25,6 +27,7 @@ const REASONS: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  405: 'Method Not Allowed',
   409: 'Conflict',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
@@ -43,6 +46,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const request = ctx.getRequest<FastifyRequest>();
     const reply = ctx.getResponse<FastifyReply>();
     const body = this.toBody(exception, String(request.id));
+    // Whichever layer refused the body (Fastify's parser or Nest's), the client learns the limit.
+    if (body.statusCode === HttpStatus.PAYLOAD_TOO_LARGE) body.message = [`body exceeds the ${describeBytes(BODY_LIMIT_BYTES)} limit`];
     if (body.statusCode === HttpStatus.INTERNAL_SERVER_ERROR) {
       this.logger.error(`${request.method} ${request.url} → ${body.statusCode}`, exception instanceof Error ? exception.stack : String(exception));
     }
@@ -55,26 +60,35 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const response = exception.getResponse();
       if (isHealthCheckFailure(response)) {
         const down = Object.keys(response.error).join(', ');
-        return { statusCode, error: REASONS[statusCode] ?? 'Error', message: `not ready: ${down}`, requestId, details: response.details };
+        return { statusCode, error: REASONS[statusCode] ?? 'Error', message: [`not ready: ${down}`], requestId, details: response.details };
       }
       const detail = typeof response === 'string' ? { message: response } : (response as { message?: string | string[]; error?: string });
       return {
         statusCode,
         error: detail.error ?? REASONS[statusCode] ?? 'Error',
-        message: detail.message ?? exception.message,
+        message: lines(detail.message ?? exception.message),
         requestId,
       };
     }
     // Fastify's own errors (bad JSON, body too large, unsupported type) carry a 4xx statusCode.
     const status = (exception as { statusCode?: unknown })?.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      return { statusCode: status, error: REASONS[status] ?? 'Error', message: (exception as Error).message, requestId };
+      return { statusCode: status, error: REASONS[status] ?? 'Error', message: [(exception as Error).message], requestId };
     }
     const mapped = mapDatabaseError(exception);
-    if (mapped) return { ...mapped, error: REASONS[mapped.statusCode], requestId };
+    if (mapped) return { statusCode: mapped.statusCode, error: REASONS[mapped.statusCode], message: [mapped.message], requestId };
     const statusCode = HttpStatus.INTERNAL_SERVER_ERROR;
-    return { statusCode, error: REASONS[statusCode], message: 'Internal server error', requestId };
+    return { statusCode, error: REASONS[statusCode], message: ['Internal server error'], requestId };
   }
+}
+
+/** A message as the list of lines every error body carries. */
+export const lines = (message: string | string[]): string[] => (Array.isArray(message) ? message : [message]);
+
+/** 20971520 ⇒ "20 MB" (binary megabytes, as the limit is set). */
+export function describeBytes(bytes: number): string {
+  const mb = bytes / (1024 * 1024);
+  return Number.isInteger(mb) ? `${mb} MB` : `${bytes} bytes`;
 }
 
 // Connection-level failures: the database is away, not the request wrong.

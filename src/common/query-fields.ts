@@ -1,18 +1,23 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { ALL_STRATEGY_NAMES } from '../simulation/engine/index.js';
 import { INT4_MAX } from './parse-id.pipe.js';
 
-/** A strategy's name as stored: a-z and _, at most 32. */
-export const STRATEGY_NAME = /^[a-z_]{1,32}$/;
+/** The names a strategy can have, as a 400 lists them. */
+export const STRATEGY_NAMES_LIST = ALL_STRATEGY_NAMES.join(', ');
 
 /** An optional `?runId=` (a positive int4); `omitted` says what a read without it is about. */
 export function OptionalRunId(omitted: 'every run' | 'the continuous run'): PropertyDecorator {
   return applyDecorators(ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: INT4_MAX, description: `Omitted: ${omitted}` }), IsOptional(), Type(() => Number), IsInt(), Min(1), Max(INT4_MAX));
 }
 
-/** An optional `?scheduler=` strategy name. */
+/** An optional `?scheduler=`: one of the strategies' names (anything else is a 400 listing them). */
 export function OptionalScheduler(): PropertyDecorator {
-  return applyDecorators(ApiPropertyOptional({ example: 'eft', pattern: STRATEGY_NAME.source }), IsOptional(), IsString(), Matches(STRATEGY_NAME, { message: 'scheduler must be a strategy name' }));
+  return applyDecorators(
+    ApiPropertyOptional({ enum: ALL_STRATEGY_NAMES, example: 'eft', description: 'Only this strategy' }),
+    IsOptional(),
+    IsIn(ALL_STRATEGY_NAMES, { message: `scheduler must be one of: ${STRATEGY_NAMES_LIST}` }),
+  );
 }

@@ -1,12 +1,14 @@
 import { Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { LenientQuery } from '../common/query-policy.interceptor.js';
 import { ComparativeHistoryQuery, ComparativeHistoryRow, ComparativeResult } from './dto/comparative-history.dto.js';
 import { FullHistoryRow } from './dto/full-history-row.response.js';
 import { ClearHistoryResponse, LegacyStatusResponse, LegacyStrategyMetrics } from './dto/legacy-status.response.js';
 import { LegacyService } from './legacy.service.js';
 
-/** The existing React dashboard's routes, kept as they were (snake_case on purpose). */
+/** The existing React dashboard's routes, kept as they were (snake_case on purpose, unknown query parameters ignored). */
 @ApiTags('legacy dashboard')
+@LenientQuery()
 @ApiExtraModels(LegacyStrategyMetrics, ComparativeResult)
 @Controller()
 export class LegacyController {

@@ -1,7 +1,8 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiBadRequest, ApiNotFound, ApiPageResponse } from '../common/api-responses.js';
 import { BIGINT_ID } from '../common/parse-id.pipe.js';
+import { ALL_STRATEGY_NAMES } from '../simulation/engine/index.js';
 import { LeaderboardResponse, SchedulerStandingResponse } from './dto/leaderboard.response.js';
 import { ListWindowsQuery, RunQuery } from './dto/list-windows.query.js';
 import { WindowResponse } from './dto/window.response.js';
@@ -28,6 +29,7 @@ export class MetricsController {
 
   @Get('schedulers/:name')
   @ApiOperation({ summary: "One strategy's standing in a run" })
+  @ApiParam({ name: 'name', enum: ALL_STRATEGY_NAMES, description: 'A strategy; any other name is a 400 listing them' })
   @ApiOkResponse({ type: SchedulerStandingResponse })
   @ApiBadRequest()
   @ApiNotFound('The run, or the strategy in it')

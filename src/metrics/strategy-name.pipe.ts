@@ -1,10 +1,13 @@
 import { BadRequestException, type PipeTransform } from '@nestjs/common';
-import { STRATEGY_NAME } from '../common/query-fields.js';
+import { STRATEGY_NAMES_LIST } from '../common/query-fields.js';
+import { ALL_STRATEGY_NAMES } from '../simulation/engine/index.js';
 
-/** A path segment that can be a strategy name; anything else is a 400. */
+const NAMES: ReadonlySet<string> = new Set(ALL_STRATEGY_NAMES);
+
+/** A path segment naming a strategy; anything else is a 400 listing the names there are. */
 export class StrategyNamePipe implements PipeTransform<string, string> {
   transform(value: string): string {
-    if (!STRATEGY_NAME.test(value)) throw new BadRequestException(['name must be a strategy name (a-z and _, at most 32)']);
+    if (!NAMES.has(value)) throw new BadRequestException([`name must be one of: ${STRATEGY_NAMES_LIST}`]);
     return value;
   }
 }

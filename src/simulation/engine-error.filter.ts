@@ -19,7 +19,7 @@ export class EngineErrorFilter implements ExceptionFilter {
       .send({
         statusCode: HttpStatus.BAD_REQUEST,
         error: 'Bad Request',
-        message: exception.message,
+        message: [exception.message],
         requestId,
         code: exception.code,
         ...(exception instanceof TraceValidationError ? { errors: exception.errors } : {}),

@@ -19,7 +19,7 @@ export class RunRequestsService {
 
   async create(contentType: string | undefined, body: unknown, query: CsvRunQuery): Promise<CreatedRunResponse> {
     const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
-    if (type === 'text/csv' || type === 'text/plain') {
+    if (type === 'text/csv') {
       if (typeof body !== 'string' || body.trim() === '') throw new BadRequestException(['body must be a CSV trace with a header row']);
       // The engine validates every row and throws its row-level errors (400) before anything is stored.
       const trace = parseTraceCsv(body);
