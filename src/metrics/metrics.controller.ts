@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiBadRequest, ApiNotFound, ApiPageResponse } from '../common/api-responses.js';
+import { ApiBadRequest, ApiIdParam, ApiNotFound, ApiPageResponse } from '../common/api-responses.js';
 import { BIGINT_ID } from '../common/parse-id.pipe.js';
 import { LeaderboardResponse, SchedulerStandingResponse } from './dto/leaderboard.response.js';
 import { ListWindowsQuery, RunQuery } from './dto/list-windows.query.js';
@@ -44,6 +44,7 @@ export class MetricsController {
   }
 
   @Get('windows/:id')
+  @ApiIdParam('Window')
   @ApiOperation({ summary: 'One window' })
   @ApiOkResponse({ type: WindowResponse })
   @ApiBadRequest()
