@@ -24,7 +24,17 @@ interface SchemaNode {
 }
 
 interface NumericWalkDocument {
-  paths: Record<string, Record<string, { parameters?: { name: string; in: string; description?: string; schema?: SchemaNode }[] }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        parameters?: { name: string; in: string; description?: string; schema?: SchemaNode }[];
+        requestBody?: { content?: Record<string, { schema?: SchemaNode }> };
+        responses?: Record<string, { content?: Record<string, { schema?: SchemaNode }> }>;
+      }
+    >
+  >;
   components: { schemas: Record<string, SchemaNode & { properties?: Record<string, SchemaNode> }> };
 }
 
@@ -52,6 +62,12 @@ function undocumentedNumbers(doc: NumericWalkDocument): string[] {
   for (const [path, methods] of Object.entries(doc.paths)) {
     for (const [method, operation] of Object.entries(methods)) {
       for (const p of operation.parameters ?? []) if (p.schema) check(`${method.toUpperCase()} ${path} ${p.in} ${p.name}`, p.schema, p.description ?? p.schema.description);
+      // Schemas written inline on a route rather than as a DTO.
+      const where = `${method.toUpperCase()} ${path}`;
+      for (const [type, { schema }] of Object.entries(operation.requestBody?.content ?? {})) if (schema) check(`${where} body ${type}`, schema);
+      for (const [status, response] of Object.entries(operation.responses ?? {})) {
+        for (const [type, { schema }] of Object.entries(response.content ?? {})) if (schema) check(`${where} ${status} ${type}`, schema);
+      }
     }
   }
   return missing;
