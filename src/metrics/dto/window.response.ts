@@ -5,8 +5,8 @@ export class WindowResponse {
   @ApiProperty({ description: 'Window id (GET /api/metrics/windows/:id)' }) id: number;
   @ApiProperty({ description: 'Run id' }) runId: number;
   @ApiProperty({ example: 'eft' }) schedulerName: string;
-  @ApiProperty({ description: 'Index of the first task in the window' }) windowStart: number;
-  @ApiProperty({ description: 'Index of the last task in the window' }) windowEnd: number;
+  @ApiProperty({ description: 'taskId (index) of the first task in the window, inclusive' }) windowStart: number;
+  @ApiProperty({ description: 'taskId (index) of the last task in the window, inclusive' }) windowEnd: number;
   @ApiProperty({ description: 'Tasks in the window, tasks' }) totalTasks: number;
   @ApiProperty({ description: 'Sum of completion times, s' }) totalTime: number;
   @ApiProperty({ description: 'Mean completion time, s' }) avgTime: number;
