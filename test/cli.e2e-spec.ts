@@ -62,7 +62,7 @@ describe('experiment CLI (dist/cli/experiment.js)', () => {
     expect(means).toEqual([...means].sort((a, b) => a - b));
     const runs = await query<{ kind: string; status: string; tasks_processed: number }>(databaseUrl, `SELECT kind, status, tasks_processed FROM simulation_state`);
     expect(runs).toEqual([{ kind: 'batch', status: 'completed', tasks_processed: 2000 }]);
-  });
+  }, 180_000);
 
   it('replays a CSV trace with a subset of strategies', async () => {
     const file = path.join(dir, 'trace.csv');
@@ -72,7 +72,7 @@ describe('experiment CLI (dist/cli/experiment.js)', () => {
     const res = await runCli(['--trace', file, '--seed', '3', '--strategies', 'greedy,oracle,eft'], { DATABASE_URL: databaseUrl });
     expect({ code: res.code, stderr: res.stderr }).toEqual({ code: 0, stderr: expect.stringContaining('60 tasks') });
     expect(tableRows(res.stdout).map((r) => r[1]).sort()).toEqual(['eft', 'greedy', 'oracle']);
-  });
+  }, 60_000);
 
   it.each([
     [[]],
@@ -86,5 +86,5 @@ describe('experiment CLI (dist/cli/experiment.js)', () => {
     expect(res.code).toBe(2);
     expect(res.stderr).toContain('usage:');
     expect(res.stdout).toBe('');
-  });
+  }, 60_000);
 });

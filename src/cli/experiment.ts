@@ -3,7 +3,8 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { InvalidEnvironmentError } from '../config/env.schema.js';
 import { readEnv } from '../config/env.js';
 import type { EmbeddedDatabase } from '../database/embedded-postgres.js';
-import { EngineError, parseTraceCsv, TraceValidationError, type StrategySummary } from '../simulation/engine/index.js';
+import { EngineError, parseTraceCsv, TraceValidationError } from '../simulation/engine/index.js';
+import type { RunSummaryEntry } from '../simulation/runs/run-summary.js';
 import type { RunsService } from '../simulation/runs/runs.service.js';
 import type { SimulationService } from '../simulation/simulation.service.js';
 import { parseExperimentArgs, UsageError, USAGE, type ExperimentArgs } from './experiment-args.js';
@@ -79,7 +80,7 @@ async function experiment(args: ExperimentArgs): Promise<number> {
       }
       const seconds = (Date.now() - startedAt) / 1000;
       process.stdout.write(`run ${id} completed: ${total} tasks in ${seconds.toFixed(1)} s (${Math.round(total / seconds)} tasks/s)\n`);
-      process.stdout.write(`${leaderboardTable(run.summary as StrategySummary[])}\n`);
+      process.stdout.write(`${leaderboardTable(run.summary as RunSummaryEntry[])}\n`);
       return 0;
     } finally {
       await app.close();

@@ -1,9 +1,9 @@
 import { applyDecorators, type Type } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiExtraModels, ApiNotFoundResponse, ApiOkResponse, ApiProperty, getSchemaPath } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiExtraModels, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiProperty, getSchemaPath } from '@nestjs/swagger';
 
 /** The one error shape every route answers with (see HttpExceptionFilter). */
 export class ErrorResponse {
-  @ApiProperty({ example: 400 }) statusCode: number;
+  @ApiProperty({ example: 400, description: 'HTTP status code (unitless)' }) statusCode: number;
   @ApiProperty({ example: 'Bad Request' }) error: string;
   @ApiProperty({
     type: [String],
@@ -14,6 +14,9 @@ export class ErrorResponse {
   @ApiProperty({ description: 'The request id (x-request-id), to quote back', example: '1b4e28ba-2fa1-11d2-883f-0016d3cca427' })
   requestId: string;
 }
+
+/** The `:id` path parameter, named for what it identifies. */
+export const ApiIdParam = (what: string) => ApiParam({ name: 'id', type: 'integer', description: `${what} id` });
 
 /** 400 (validation) in the error shape. */
 export const ApiBadRequest = () => ApiBadRequestResponse({ type: ErrorResponse, description: 'Invalid query, path or body: one message per field' });

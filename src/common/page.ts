@@ -14,7 +14,7 @@ export interface Page<T> {
 
 /** `?limit=` (1..1000, default 100), for every read that returns at most that many rows. */
 export class LimitQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, description: 'Most items to return, items' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

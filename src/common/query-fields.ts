@@ -10,7 +10,7 @@ export const STRATEGY_NAMES_LIST = ALL_STRATEGY_NAMES.join(', ');
 
 /** An optional `?runId=` (a positive int4); `omitted` says what a read without it is about. */
 export function OptionalRunId(omitted: 'every run' | 'the continuous run'): PropertyDecorator {
-  return applyDecorators(ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: INT4_MAX, description: `Omitted: ${omitted}` }), IsOptional(), Type(() => Number), IsInt(), Min(1), Max(INT4_MAX));
+  return applyDecorators(ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: INT4_MAX, description: `Run id; omitted: ${omitted}` }), IsOptional(), Type(() => Number), IsInt(), Min(1), Max(INT4_MAX));
 }
 
 /** An optional `?scheduler=`: one of the strategies' names (anything else is a 400 listing them). */

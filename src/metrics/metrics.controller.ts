@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ApiBadRequest, ApiNotFound, ApiPageResponse } from '../common/api-responses.js';
+import { ApiBadRequest, ApiIdParam, ApiNotFound, ApiPageResponse } from '../common/api-responses.js';
 import { BIGINT_ID } from '../common/parse-id.pipe.js';
 import { ALL_STRATEGY_NAMES } from '../simulation/engine/index.js';
 import { LeaderboardResponse, SchedulerStandingResponse } from './dto/leaderboard.response.js';
@@ -46,6 +46,7 @@ export class MetricsController {
   }
 
   @Get('windows/:id')
+  @ApiIdParam('Window')
   @ApiOperation({ summary: 'One window' })
   @ApiOkResponse({ type: WindowResponse })
   @ApiBadRequest()

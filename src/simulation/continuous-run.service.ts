@@ -5,6 +5,7 @@ import { durationEstimate, type PlacementResult, type SimulationEngine, type Tas
 import type { RunExecution } from './runs/run-execution.js';
 import { RunFactory } from './runs/run-factory.js';
 import { RunStoreRepository } from './runs/run-store.repository.js';
+import { finishedSummary } from './runs/run-summary.js';
 import { SimulationEvents } from './simulation-events.js';
 
 // With SIM_TICK_MS=0 the run goes as fast as it can, this many tasks between yields.
@@ -119,7 +120,7 @@ export class ContinuousRunService implements OnApplicationBootstrap, BeforeAppli
     await this.halt();
     this.exec = null;
     this.paused = false;
-    await this.store.setStatus(exec.runId, 'stopped', { summary: exec.engine.summary(), finished: true });
+    await this.store.setStatus(exec.runId, 'stopped', { summary: await finishedSummary(this.store, exec.runId, exec.engine), finished: true });
     return this.status();
   }
 

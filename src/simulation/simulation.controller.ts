@@ -10,6 +10,7 @@ import { RunResponse } from './dto/run.response.js';
 import { EngineErrorFilter } from './engine-error.filter.js';
 import { RunRequestsService } from './run-requests.service.js';
 import { SimulationService } from './simulation.service.js';
+import { ApiIdParam } from '../common/api-responses.js';
 
 @ApiTags('simulation')
 @Controller('simulation')
@@ -73,12 +74,14 @@ export class SimulationController {
   }
 
   @Get('runs/:id')
+  @ApiIdParam('Run')
   @ApiOkResponse({ type: RunResponse })
   getRun(@Param('id', INT_ID) id: number) {
     return this.simulation.getRun(id);
   }
 
   @Delete('runs/:id')
+  @ApiIdParam('Run')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'The run and all of its rows are gone' })
   async deleteRun(@Param('id', INT_ID) id: number): Promise<void> {

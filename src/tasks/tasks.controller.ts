@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiBadRequest, ApiNotFound, ApiPageResponse } from '../common/api-responses.js';
+import { ApiBadRequest, ApiIdParam, ApiNotFound, ApiPageResponse } from '../common/api-responses.js';
 import { BIGINT_ID } from '../common/parse-id.pipe.js';
 import { ListTasksQuery } from './dto/list-tasks.query.js';
 import { TaskResponse, TaskWithResultsResponse } from './dto/task.response.js';
@@ -20,6 +20,7 @@ export class TasksController {
   }
 
   @Get(':id')
+  @ApiIdParam('Task (database)')
   @ApiOperation({ summary: "One task with every strategy's result" })
   @ApiOkResponse({ type: TaskWithResultsResponse })
   @ApiBadRequest()

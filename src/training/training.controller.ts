@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiBadRequest, ApiNotFound, ApiPageResponse } from '../common/api-responses.js';
+import { ApiBadRequest, ApiIdParam, ApiNotFound, ApiPageResponse } from '../common/api-responses.js';
 import { BIGINT_ID } from '../common/parse-id.pipe.js';
 import { RunQuery } from '../metrics/dto/list-windows.query.js';
 import { ListTrainingDataQuery, ModelQuery } from './dto/list-training-data.query.js';
@@ -22,6 +22,7 @@ export class TrainingController {
   }
 
   @Get('data/:id')
+  @ApiIdParam('Training sample')
   @ApiOperation({ summary: 'One training sample' })
   @ApiOkResponse({ type: TrainingSampleResponse })
   @ApiBadRequest()

@@ -4,16 +4,16 @@ import { ApiProperty } from '@nestjs/swagger';
 
 export class LegacyStrategyMetrics {
   @ApiProperty({ description: 'Mean completion time so far (s)', nullable: true, type: Number }) avg_time: number | null;
-  @ApiProperty({ description: 'Joules' }) total_energy: number;
-  @ApiProperty({ description: 'Dollars' }) total_cost: number;
-  @ApiProperty({ description: 'Tasks on which it had the smallest completion time (oracle excluded)' }) wins: number;
-  @ApiProperty() tasks: number;
+  @ApiProperty({ description: 'Energy so far, J' }) total_energy: number;
+  @ApiProperty({ description: 'Cost so far, $' }) total_cost: number;
+  @ApiProperty({ description: 'Tasks on which it had the smallest completion time (oracle excluded), tasks' }) wins: number;
+  @ApiProperty({ description: 'Tasks it has run, tasks' }) tasks: number;
 }
 
 export class LegacyStatusResponse {
   @ApiProperty() is_running: boolean;
   @ApiProperty() is_paused: boolean;
-  @ApiProperty() tasks_processed: number;
+  @ApiProperty({ description: 'Tasks the continuous run has processed, tasks' }) tasks_processed: number;
   @ApiProperty({
     description: 'Per strategy of the continuous run; empty before its first task',
     type: 'object',

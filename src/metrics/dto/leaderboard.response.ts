@@ -4,33 +4,44 @@ const PERCENTILE =
   'percentile_cont (linear interpolation between the closest ranks): with the n completion times sorted ascending v[0..n−1] ' +
   'and pos = p·(n−1), v[⌊pos⌋] + (pos − ⌊pos⌋)·(v[⌈pos⌉] − v[⌊pos⌋])';
 
+// Ranks and wins are on completion time; the oracle and regret are about exec time.
+const ORACLE_NOTE =
+  "The oracle minimises each task's exec time (the task alone on an idle machine), not its completion time: it ignores queues, " +
+  'so it can rank below other strategies by completion time';
+
 /** One strategy's standing over every stored result of a run. Times in simulated seconds. */
 export class LeaderboardEntry {
-  @ApiProperty({ example: 'eft' }) scheduler: string;
-  @ApiProperty({ description: 'Results stored for this strategy' }) tasks: number;
-  @ApiProperty({ description: 'Arithmetic mean of completion_time' }) meanCompletionTime: number;
-  @ApiProperty({ description: `Median completion time: ${PERCENTILE}, p = 0.5` }) p50CompletionTime: number;
-  @ApiProperty({ description: `p = 0.95, ${PERCENTILE}` }) p95CompletionTime: number;
-  @ApiProperty({ description: `p = 0.99, ${PERCENTILE}` }) p99CompletionTime: number;
-  @ApiProperty() meanExecTime: number;
-  @ApiProperty() meanWaitTime: number;
-  @ApiProperty({ description: 'J' }) totalEnergy: number;
-  @ApiProperty({ description: '$' }) totalCost: number;
-  @ApiProperty({ description: 'Tasks on which this strategy had the smallest completion time among the non-oracle strategies (ties: each tied strategy wins); 0 for the oracle' })
+  @ApiProperty({ example: 'eft', description: `Strategy name. ${ORACLE_NOTE}` }) scheduler: string;
+  @ApiProperty({ description: 'Results stored for this strategy, tasks' }) tasks: number;
+  @ApiProperty({ description: 'Arithmetic mean of completion_time (finish − arrival), s; the ranking key' }) meanCompletionTime: number;
+  @ApiProperty({ description: `Median completion time, s, exact: ${PERCENTILE}, p = 0.5` }) p50CompletionTime: number;
+  @ApiProperty({ description: `95th percentile of completion time, s, exact: p = 0.95, ${PERCENTILE}` }) p95CompletionTime: number;
+  @ApiProperty({ description: `99th percentile of completion time, s, exact: p = 0.99, ${PERCENTILE}` }) p99CompletionTime: number;
+  @ApiProperty({ description: 'Mean exec_time = max(CPU part, GPU part), the task alone on an idle machine, s; the oracle has the smallest' }) meanExecTime: number;
+  @ApiProperty({ description: 'Mean wait_time = completion_time − exec_time (queueing and dependencies), s; ≥ 0' }) meanWaitTime: number;
+  @ApiProperty({ description: 'Energy of all its tasks, J' }) totalEnergy: number;
+  @ApiProperty({ description: 'Cost of all its tasks, $' }) totalCost: number;
+  @ApiProperty({
+    description: 'Tasks on which this strategy had the smallest completion time among the non-oracle strategies (ties: each tied strategy wins), tasks; 0 for the oracle',
+  })
   wins: number;
-  @ApiProperty({ description: 'Tasks on which another non-oracle strategy finished sooner; 0 for the oracle' }) losses: number;
-  @ApiProperty({ description: "Mean over the run's tasks of (this strategy's exec_time − the oracle's exec_time on the same task); ≥ 0" })
+  @ApiProperty({ description: 'Tasks on which another non-oracle strategy finished sooner (by completion time), tasks; 0 for the oracle' }) losses: number;
+  @ApiProperty({
+    description:
+      "Mean over the run's tasks of (this strategy's exec_time − the oracle's exec_time on the same task), s; ≥ 0. Measured on exec time, " +
+      'not completion time (wins are on completion time), so a strategy can win often and still have regret',
+  })
   meanRegret: number;
 }
 
 export class LeaderboardResponse {
-  @ApiProperty() runId: number;
+  @ApiProperty({ description: 'Run id' }) runId: number;
   @ApiProperty({ type: [LeaderboardEntry], description: 'Best mean completion time first' }) items: LeaderboardEntry[];
 }
 
 export class SchedulerStandingResponse {
-  @ApiProperty() runId: number;
-  @ApiProperty({ description: '1 = best mean completion time in the run' }) rank: number;
-  @ApiProperty({ description: 'Strategies ranked' }) of: number;
+  @ApiProperty({ description: 'Run id' }) runId: number;
+  @ApiProperty({ description: 'Rank by mean completion time, 1 = best in the run' }) rank: number;
+  @ApiProperty({ description: 'Strategies ranked, strategies' }) of: number;
   @ApiProperty({ type: LeaderboardEntry }) standing: LeaderboardEntry;
 }

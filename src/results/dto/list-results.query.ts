@@ -16,7 +16,7 @@ export class ListResultsQuery extends PageQuery {
   @OptionalScheduler()
   scheduler?: string;
 
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(INT4_MAX)
+  @ApiPropertyOptional({ description: 'Task index in its run' }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(INT4_MAX)
   taskId?: number;
 
   @ApiPropertyOptional({ enum: FORMATS, default: 'json', description: FORMAT_DOC }) @IsOptional() @IsIn(FORMATS)

@@ -82,6 +82,6 @@ export class CsvRunQuery {
 }
 
 export class CreatedRunResponse {
-  @ApiProperty() id: number;
+  @ApiProperty({ description: 'Run id (GET /api/simulation/runs/:id)' }) id: number;
   @ApiProperty({ enum: ['queued'] }) status: string;
 }

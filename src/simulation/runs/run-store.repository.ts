@@ -28,6 +28,14 @@ export interface NewModelVersion {
   model: unknown;
 }
 
+/** One strategy's stored completion and exec times as [min, p50, p95, p99, max] (s). */
+export interface StoredDistribution {
+  scheduler: string;
+  tasks: number;
+  completionTime: [number, number, number, number, number];
+  execTime: [number, number, number, number, number];
+}
+
 export interface LabelledRow {
   features: number[];
   label: number;
@@ -96,6 +104,21 @@ export class RunStoreRepository {
          finished_at = CASE WHEN $7::boolean THEN now() ELSE finished_at END
        WHERE id = $1`,
       [runId, status, extra.error !== undefined, extra.error ?? null, extra.summary === undefined ? null : JSON.stringify(extra.summary), extra.started ?? false, extra.finished ?? false],
+    );
+  }
+
+  /**
+   * Per strategy, over its stored results: count, and min, p50, p95, p99, max of completion and
+   * exec time, the percentiles by percentile_cont (the leaderboard's method).
+   */
+  storedDistributions(runId: number): Promise<StoredDistribution[]> {
+    const distribution = (column: string) =>
+      `ARRAY[min(${column})] || percentile_cont(ARRAY[0.5, 0.95, 0.99]::float8[]) WITHIN GROUP (ORDER BY ${column}) || ARRAY[max(${column})]`;
+    return this.db.query(
+      `SELECT scheduler_name AS scheduler, count(*)::int AS tasks,
+              ${distribution('completion_time')} AS "completionTime", ${distribution('exec_time')} AS "execTime"
+       FROM scheduler_results WHERE run_id = $1 GROUP BY scheduler_name`,
+      [runId],
     );
   }
 

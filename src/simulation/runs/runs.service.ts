@@ -8,6 +8,7 @@ import type { RunStatus } from '../simulation-run.entity.js';
 import type { RunExecution } from './run-execution.js';
 import { RunFactory, type RunOptions } from './run-factory.js';
 import { RunStoreRepository } from './run-store.repository.js';
+import { finishedSummary } from './run-summary.js';
 
 // Tasks stepped between yields to the event loop: 1–3 ms of work, so the API stays responsive
 // while the run, its flushes and its fits keep both cores busy (GET /health p99 under 40 ms).
@@ -145,7 +146,7 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
         await new Promise((resolve) => setImmediate(resolve));
       }
       await exec.drain();
-      if (!cancelled) await this.store.setStatus(id, 'completed', { summary: exec.engine.summary(), finished: true });
+      if (!cancelled) await this.store.setStatus(id, 'completed', { summary: await finishedSummary(this.store, id, exec.engine), finished: true });
     } finally {
       this.current = null;
     }

@@ -9,15 +9,15 @@ export class ListTasksQuery extends PageQuery {
   @OptionalRunId('every run')
   runId?: number;
 
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(INT4_MAX)
+  @ApiPropertyOptional({ description: 'Smallest task size, unitless work amount (inclusive)' }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(INT4_MAX)
   minSize?: number;
 
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(INT4_MAX)
+  @ApiPropertyOptional({ description: 'Largest task size, unitless work amount (inclusive)' }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(INT4_MAX)
   maxSize?: number;
 
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(1)
+  @ApiPropertyOptional({ description: 'Smallest compute intensity, unitless 0-1 (inclusive)' }) @IsOptional() @Type(() => Number) @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(1)
   minIntensity?: number;
 
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(1)
+  @ApiPropertyOptional({ description: 'Largest compute intensity, unitless 0-1 (inclusive)' }) @IsOptional() @Type(() => Number) @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(1)
   maxIntensity?: number;
 }

@@ -115,7 +115,12 @@ export class Machine {
     const startTime = usesCpu && usesGpu ? Math.min(this.cpuStart, this.gpuStart) : usesCpu ? this.cpuStart : this.gpuStart;
     const finishTime = usesCpu && usesGpu ? Math.max(cpuEnd, gpuEnd) : usesCpu ? cpuEnd : gpuEnd;
     const execTime = this.cpuPart > this.gpuPart ? this.cpuPart : this.gpuPart;
-    const completionTime = finishTime - task.arrivalTime;
+    // Measured from arrival, part by part: (start − arrival) + part is never below the part in
+    // floating point, so completion ≥ exec and the wait is never negative, whereas
+    // finishTime − arrival loses a rounding error of finishTime's size and gave waits like −4.7e-19.
+    const cpuDone = usesCpu ? this.cpuStart - task.arrivalTime + this.cpuPart : 0;
+    const gpuDone = usesGpu ? this.gpuStart - task.arrivalTime + this.gpuPart : 0;
+    const completionTime = cpuDone > gpuDone ? cpuDone : gpuDone;
     return {
       gpuFraction: f,
       cpuFraction: 1 - f,
