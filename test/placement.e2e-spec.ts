@@ -1,0 +1,234 @@
+import { ContinuousRunService } from '../src/simulation/continuous-run.service.js';
+import { SimulationEngine, type Task } from '../src/simulation/engine/index.js';
+import { createDatabase, dropDatabase, query } from './support/database.js';
+import { postCsv, postJson, waitForRun } from './support/runs.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+interface Option {
+  strategy: string;
+  gpuFraction: number;
+  gpuId: number | null;
+  startTime: number;
+  finishTime: number;
+  waitTime: number;
+  completionTime: number;
+  energy: number;
+  cost: number;
+  score: number;
+}
+
+const TASK = { size: 2500, computeIntensity: 0.7, memoryRequired: 1200 };
+
+function byStrategy(options: Option[]): Record<string, Option> {
+  return Object.fromEntries(options.map((o) => [o.strategy, o]));
+}
+
+async function status(url: string): Promise<{ runId: number; tasksProcessed: number; isPaused: boolean }> {
+  return (await fetch(`${url}/api/simulation/status`)).json() as Promise<{ runId: number; tasksProcessed: number; isPaused: boolean }>;
+}
+
+/** A trace of n generated tasks as CSV. */
+function traceCsv(n: number, seed: number): { csv: string; tasks: Task[] } {
+  const generator = SimulationEngine.create({ seed });
+  const tasks = Array.from({ length: n }, () => generator.nextTask());
+  const lines = tasks.map((t) => [t.id, t.size, t.computeIntensity, t.memoryRequired, t.arrivalTime, t.durationEstimate, t.dependencies.join(';')].join(','));
+  return { csv: ['task_id,size,compute_intensity,memory_required,arrival_time,duration_estimate,dependencies', ...lines].join('\n'), tasks };
+}
+
+describe('POST /api/tasks/placement', () => {
+  let databaseUrl: string;
+  let sut: TestApp;
+  let continuousId: number;
+  const place = (body: unknown) => postJson(`${sut.url}/api/tasks/placement`, body);
+  const placeBatch = (body: unknown) => postJson(`${sut.url}/api/tasks/placement/batch`, body);
+
+  beforeAll(async () => {
+    databaseUrl = await createDatabase('placement');
+    sut = await startTestApp(databaseUrl, { SIM_TICK_MS: '0' });
+    // A continuous run with queues on its machines, paused so that its state holds still.
+    expect((await postJson(`${sut.url}/api/simulation/start`, {})).status).toBe(200);
+    for (let s = await status(sut.url); s.tasksProcessed < 300; s = await status(sut.url)) await new Promise((r) => setTimeout(r, 20));
+    expect((await postJson(`${sut.url}/api/simulation/pause`, {})).status).toBe(200);
+    continuousId = (await status(sut.url)).runId;
+  }, 120_000);
+
+  afterAll(async () => {
+    await sut?.close();
+    await dropDatabase(databaseUrl);
+  });
+
+  describe('weights', () => {
+    it('counts a weight left out as 0', async () => {
+      const res = await place({ ...TASK, weights: { cost: 1 } });
+
+      expect(res.status).toBe(200);
+      const placements = res.body.placements as Option[];
+      const cheapest = Math.min(...placements.map((o) => o.cost));
+      for (const o of placements) expect(o.score).toBeCloseTo(o.cost / cheapest, 12);
+      expect(res.body.recommendation.cost).toBe(cheapest);
+    });
+
+    it('weighs completion time only when weights are omitted', async () => {
+      const res = await place(TASK);
+
+      expect(res.status).toBe(200);
+      const placements = res.body.placements as Option[];
+      const fastest = Math.min(...placements.map((o) => o.completionTime));
+      for (const o of placements) expect(o.score).toBeCloseTo(o.completionTime / fastest, 12);
+    });
+
+    it('answers 400 to weights that are all zero', async () => {
+      for (const weights of [{}, { time: 0 }, { time: 0, energy: 0, cost: 0 }]) {
+        const single = await place({ ...TASK, weights });
+        const batch = await placeBatch({ tasks: [TASK], weights });
+
+        expect({ weights, status: single.status, message: single.body.message }).toEqual({ weights, status: 400, message: [expect.stringMatching(/^weights: at least one of time, energy and cost must be above 0/)] });
+        expect(batch.status).toBe(400);
+      }
+    });
+  });
+
+  describe('machine state', () => {
+    it("answers for the continuous run's machines by default, the same as with its runId", async () => {
+      const byDefault = await place(TASK);
+      const byId = await place({ ...TASK, runId: continuousId });
+
+      expect(byDefault.status).toBe(200);
+      expect(byDefault.body).toMatchObject({ runId: continuousId, source: 'live' });
+      expect(byId.body).toEqual(byDefault.body);
+    });
+
+    it('places on idle machines with machine "empty", with the GPUs asked for', async () => {
+      const res = await place({ ...TASK, machine: 'empty', gpus: 1 });
+
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ runId: null, source: 'empty', tasksProcessed: 0, now: 0 });
+      for (const o of res.body.placements as Option[]) {
+        expect(o.waitTime).toBeCloseTo(0, 9);
+        expect([0, null]).toContain(o.gpuId);
+      }
+    });
+
+    it('answers 400 to runId and machine together, and to gpus without machine "empty"', async () => {
+      const both = await place({ ...TASK, runId: continuousId, machine: 'empty' });
+      const gpus = await place({ ...TASK, gpus: 2 });
+
+      expect([both.status, both.body.message]).toEqual([400, ['runId and machine exclude each other: give one of them']]);
+      expect([gpus.status, gpus.body.message]).toEqual([400, ['gpus applies only to machine "empty"']]);
+    });
+
+    it('answers 404 for a run that does not exist, and 409 for a run with no state yet', async () => {
+      const [stateless] = await query<{ id: number }>(
+        databaseUrl,
+        `INSERT INTO simulation_state (name, kind, status, seed, config, tasks_total) VALUES ('no state', 'batch', 'failed', 1, '{}', 10) RETURNING id`,
+      );
+
+      const missing = await place({ ...TASK, runId: 999_999 });
+      const noState = await placeBatch({ tasks: [TASK], runId: stateless.id });
+
+      expect([missing.status, missing.body.message]).toEqual([404, 'run 999999 not found']);
+      expect(noState.status).toBe(409);
+      expect(noState.body.message).toMatch(new RegExp(`^run ${stateless.id} has no machine state yet`));
+    });
+
+    it("places on a finished run's machines as it left them, at the arrival of its last task", async () => {
+      const { csv, tasks } = traceCsv(120, 5);
+      const created = await postCsv(`${sut.url}/api/simulation/runs?seed=5`, csv);
+      expect(created.status).toBe(202);
+      await waitForRun(sut.url, created.body.id);
+      const [row] = await query<{ rng_state: { taskIndex: number; engine: unknown } }>(databaseUrl, 'SELECT rng_state FROM simulation_state WHERE id = $1', [created.body.id]);
+      const engine = SimulationEngine.restore(row.rng_state.engine);
+      const now = tasks[tasks.length - 1].arrivalTime;
+
+      const res = await place({ ...TASK, runId: created.body.id });
+
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ runId: created.body.id, source: 'checkpoint', tasksProcessed: 120, now });
+      const expected = engine.placement({ ...TASK, id: -1, durationEstimate: res.body.durationEstimate, arrivalTime: now, dependencies: [] });
+      for (const [name, o] of Object.entries(expected.placements)) {
+        expect(byStrategy(res.body.placements)[name]).toMatchObject({ gpuFraction: o.gpuFraction, gpuId: o.gpuId, startTime: o.startTime, finishTime: o.finishTime, energy: o.energy });
+      }
+    }, 120_000);
+  });
+
+  describe('batch', () => {
+    it('places the first task of a batch as the single-task form does', async () => {
+      const single = await place({ ...TASK, weights: { time: 1, energy: 1 } });
+      const batch = await placeBatch({ tasks: [TASK, TASK], weights: { time: 1, energy: 1 } });
+
+      expect(batch.status).toBe(200);
+      expect(batch.body).toMatchObject({ runId: continuousId, source: 'live', now: single.body.now, tasksProcessed: single.body.tasksProcessed });
+      expect(batch.body.tasks[0]).toEqual({ index: 0, durationEstimate: single.body.durationEstimate, oracle: single.body.oracle, placements: single.body.placements, recommendation: single.body.recommendation });
+    });
+
+    it('places the tasks in sequence: each sees the earlier ones in the queues, and each strategy moves on', async () => {
+      const res = await placeBatch({ tasks: Array.from({ length: 10 }, () => TASK), machine: 'empty', gpus: 1 });
+
+      expect(res.status).toBe(200);
+      const tasks = res.body.tasks as { index: number; placements: Option[] }[];
+      expect(tasks.map((t) => t.index)).toEqual([...Array(10).keys()]);
+      for (const name of tasks[0].placements.map((o) => o.strategy)) {
+        const own = tasks.map((t) => byStrategy(t.placements)[name]);
+        // Ten equal tasks on one CPU and one GPU, all arriving at once: the later ones queue.
+        expect(own[0].waitTime).toBeCloseTo(0, 9);
+        expect(own[9].waitTime).toBeGreaterThan(0);
+        expect(own[9].completionTime).toBeGreaterThan(own[0].completionTime);
+      }
+      // round_robin takes turns (CPU, then the GPU) instead of placing every task on the same slot.
+      expect(tasks.slice(0, 4).map((t) => byStrategy(t.placements).round_robin.gpuFraction)).toEqual([0, 1, 0, 1]);
+    });
+
+    it("totals each strategy over the batch and recommends the one with the lowest score", async () => {
+      const res = await placeBatch({ tasks: Array.from({ length: 20 }, (_, i) => ({ ...TASK, size: 500 + 100 * i })), machine: 'empty', weights: { time: 1, cost: 2 } });
+
+      expect(res.status).toBe(200);
+      const tasks = res.body.tasks as { placements: Option[] }[];
+      const strategies = res.body.strategies as { strategy: string; finishTime: number; meanCompletionTime: number; energy: number; cost: number; score: number }[];
+      for (const s of strategies) {
+        const own = tasks.map((t) => byStrategy(t.placements)[s.strategy]);
+        expect(s.finishTime).toBe(Math.max(...own.map((o) => o.finishTime)));
+        expect(s.meanCompletionTime).toBeCloseTo(own.reduce((a, o) => a + o.completionTime, 0) / own.length, 9);
+        expect(s.cost).toBeCloseTo(own.reduce((a, o) => a + o.cost, 0), 12);
+      }
+      const best = { time: Math.min(...strategies.map((s) => s.meanCompletionTime)), cost: Math.min(...strategies.map((s) => s.cost)) };
+      for (const s of strategies) expect(s.score).toBeCloseTo(s.meanCompletionTime / best.time + (2 * s.cost) / best.cost, 9);
+      expect(res.body.recommendation.score).toBe(Math.min(...strategies.map((s) => s.score)));
+    });
+
+    it('places 1,000 tasks and answers 400 to 1,001', async () => {
+      const ok = await placeBatch({ tasks: Array.from({ length: 1000 }, () => TASK) });
+      const tooMany = await placeBatch({ tasks: Array.from({ length: 1001 }, () => TASK) });
+      const none = await placeBatch({ tasks: [] });
+
+      expect(ok.status).toBe(200);
+      expect(ok.body.tasks).toHaveLength(1000);
+      expect([tooMany.status, tooMany.body.message]).toEqual([400, ['tasks must contain no more than 1000 elements']]);
+      expect(none.status).toBe(400);
+    });
+  });
+
+  describe('read-only', () => {
+    it("changes no run's state: neither the live engine nor a stored run", async () => {
+      const engine = sut.app.get(ContinuousRunService).engine as SimulationEngine;
+      const before = JSON.stringify(engine.snapshot());
+      const { csv } = traceCsv(60, 9);
+      const created = await postCsv(`${sut.url}/api/simulation/runs?seed=9`, csv);
+      await waitForRun(sut.url, created.body.id);
+      const storedRow = `SELECT status, tasks_processed, rng_state, updated_at, summary FROM simulation_state WHERE id = $1`;
+      const [stored] = await query(databaseUrl, storedRow, [created.body.id]);
+      const stepEmpty = () => placeBatch({ tasks: Array.from({ length: 50 }, () => TASK), machine: 'empty' });
+      const firstEmpty = await stepEmpty();
+
+      for (const runId of [undefined, continuousId, created.body.id]) {
+        expect((await place({ ...TASK, runId })).status).toBe(200);
+        expect((await placeBatch({ tasks: Array.from({ length: 50 }, () => TASK), runId })).status).toBe(200);
+      }
+
+      expect(JSON.stringify(engine.snapshot())).toBe(before);
+      expect(await query(databaseUrl, storedRow, [created.body.id])).toEqual([stored]);
+      // The idle machines too: the same batch gets the same answer again.
+      expect((await stepEmpty()).body).toEqual(firstEmpty.body);
+      expect((await place(TASK)).body.tasksProcessed).toBe((await status(sut.url)).tasksProcessed);
+    }, 120_000);
+  });
+});
