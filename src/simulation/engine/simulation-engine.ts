@@ -263,16 +263,9 @@ export class SimulationEngine {
     return { name, strategy: make(env), machine, stats, competes: name !== ORACLE_STRATEGY_NAME, elapsedMs: 0 };
   }
 
-  // A throwaway copy of a lane's strategy and machine, on copies of its random streams.
+  // A throwaway copy of a lane's strategy and machine.
   private fork(lane: Lane): { name: string; strategy: Strategy; machine: Machine } {
-    const env: StrategyEnv = {
-      config: this.config,
-      rng: this.rng.get(`strategy.${lane.name}`).clone(),
-      learnerRng: this.rng.get(`learner.${lane.name}`).clone(),
-      models: this.models.slot,
-    };
-    const strategy = strategyDefinition(lane.name).restore(structuredClone(lane.strategy.toJSON()), env);
-    return { name: lane.name, strategy, machine: Machine.restore(this.config.machine, lane.machine.toJSON()) };
+    return { name: lane.name, strategy: lane.strategy.fork(), machine: Machine.restore(this.config.machine, lane.machine.toJSON()) };
   }
 
   private laneOf(name: string): Lane {
