@@ -152,40 +152,49 @@ describe('POST /api/tasks/placement', () => {
   });
 
   describe('batch', () => {
-    it('places the first task of a batch as the single-task form does', async () => {
-      const single = await place({ ...TASK, weights: { time: 1, energy: 1 } });
-      const batch = await placeBatch({ tasks: [TASK, TASK], weights: { time: 1, energy: 1 } });
+    const STRATEGIES = ['round_robin', 'random', 'greedy', 'hybrid_ml', 'rl_agent', 'oracle', 'eft'];
+    type Totals = { strategy: string; finishTime: number; meanCompletionTime: number; energy: number; cost: number; score: number };
 
-      expect(batch.status).toBe(200);
-      expect(batch.body).toMatchObject({ runId: continuousId, source: 'live', now: single.body.now, tasksProcessed: single.body.tasksProcessed });
-      expect(batch.body.tasks[0]).toEqual({ index: 0, durationEstimate: single.body.durationEstimate, oracle: single.body.oracle, placements: single.body.placements, recommendation: single.body.recommendation });
+    it('places the first task of a batch as the single-task form does, for every strategy', async () => {
+      const single = await place({ ...TASK, weights: { time: 1, energy: 1 } });
+
+      for (const strategy of STRATEGIES) {
+        const batch = await placeBatch({ tasks: [TASK, TASK], weights: { time: 1, energy: 1 }, strategy });
+
+        expect(batch.status).toBe(200);
+        expect(batch.body).toMatchObject({ runId: continuousId, source: 'live', now: single.body.now, tasksProcessed: single.body.tasksProcessed, strategy });
+        const { strategy: name, score, ...first } = byStrategy(single.body.placements)[strategy];
+        expect([name, typeof score]).toEqual([strategy, 'number']);
+        expect(batch.body.placements[0]).toEqual({ index: 0, durationEstimate: single.body.durationEstimate, ...first });
+      }
     });
 
     it('places the tasks in sequence: each sees the earlier ones in the queues, and each strategy moves on', async () => {
-      const res = await placeBatch({ tasks: Array.from({ length: 10 }, () => TASK), machine: 'empty', gpus: 1 });
+      const body = { tasks: Array.from({ length: 10 }, () => TASK), machine: 'empty', gpus: 1 };
+      for (const strategy of STRATEGIES) {
+        const res = await placeBatch({ ...body, strategy });
 
-      expect(res.status).toBe(200);
-      const tasks = res.body.tasks as { index: number; placements: Option[] }[];
-      expect(tasks.map((t) => t.index)).toEqual([...Array(10).keys()]);
-      for (const name of tasks[0].placements.map((o) => o.strategy)) {
-        const own = tasks.map((t) => byStrategy(t.placements)[name]);
+        expect(res.status).toBe(200);
+        const own = res.body.placements as (Option & { index: number })[];
+        expect(own.map((o) => o.index)).toEqual([...Array(10).keys()]);
         // Ten equal tasks on one CPU and one GPU, all arriving at once: the later ones queue.
         expect(own[0].waitTime).toBeCloseTo(0, 9);
         expect(own[9].waitTime).toBeGreaterThan(0);
         expect(own[9].completionTime).toBeGreaterThan(own[0].completionTime);
+        // round_robin takes turns (CPU, then the GPU) instead of placing every task on the same slot.
+        if (strategy === 'round_robin') expect(own.slice(0, 4).map((o) => o.gpuFraction)).toEqual([0, 1, 0, 1]);
       }
-      // round_robin takes turns (CPU, then the GPU) instead of placing every task on the same slot.
-      expect(tasks.slice(0, 4).map((t) => byStrategy(t.placements).round_robin.gpuFraction)).toEqual([0, 1, 0, 1]);
     });
 
-    it("totals each strategy over the batch and recommends the one with the lowest score", async () => {
-      const res = await placeBatch({ tasks: Array.from({ length: 20 }, (_, i) => ({ ...TASK, size: 500 + 100 * i })), machine: 'empty', weights: { time: 1, cost: 2 } });
+    it('totals each strategy over the batch, recommends the one with the lowest score and lists its placements', async () => {
+      const body = { tasks: Array.from({ length: 20 }, (_, i) => ({ ...TASK, size: 500 + 100 * i })), machine: 'empty', weights: { time: 1, cost: 2 } };
+      const res = await placeBatch(body);
 
       expect(res.status).toBe(200);
-      const tasks = res.body.tasks as { placements: Option[] }[];
-      const strategies = res.body.strategies as { strategy: string; finishTime: number; meanCompletionTime: number; energy: number; cost: number; score: number }[];
+      const strategies = res.body.strategies as Totals[];
+      expect(strategies.map((s) => s.strategy)).toEqual(STRATEGIES);
       for (const s of strategies) {
-        const own = tasks.map((t) => byStrategy(t.placements)[s.strategy]);
+        const own = (await placeBatch({ ...body, strategy: s.strategy })).body.placements as Option[];
         expect(s.finishTime).toBe(Math.max(...own.map((o) => o.finishTime)));
         expect(s.meanCompletionTime).toBeCloseTo(own.reduce((a, o) => a + o.completionTime, 0) / own.length, 9);
         expect(s.cost).toBeCloseTo(own.reduce((a, o) => a + o.cost, 0), 12);
@@ -193,18 +202,44 @@ describe('POST /api/tasks/placement', () => {
       const best = { time: Math.min(...strategies.map((s) => s.meanCompletionTime)), cost: Math.min(...strategies.map((s) => s.cost)) };
       for (const s of strategies) expect(s.score).toBeCloseTo(s.meanCompletionTime / best.time + (2 * s.cost) / best.cost, 9);
       expect(res.body.recommendation.score).toBe(Math.min(...strategies.map((s) => s.score)));
+      expect(res.body.strategy).toBe(res.body.recommendation.strategy);
     });
 
-    it('places 1,000 tasks and answers 400 to 1,001', async () => {
+    it('places 1,000 tasks and answers 400 to 1,001, to none, and to a bad task, one line per field', async () => {
       const ok = await placeBatch({ tasks: Array.from({ length: 1000 }, () => TASK) });
       const tooMany = await placeBatch({ tasks: Array.from({ length: 1001 }, () => TASK) });
       const none = await placeBatch({ tasks: [] });
+      const bad = await placeBatch({ tasks: [TASK, { size: 0, computeIntensity: 2, memoryRequired: 'x', foo: 1 }] });
 
       expect(ok.status).toBe(200);
-      expect(ok.body.tasks).toHaveLength(1000);
+      expect(ok.body.placements).toHaveLength(1000);
       expect([tooMany.status, tooMany.body.message]).toEqual([400, ['tasks must contain no more than 1000 elements']]);
-      expect(none.status).toBe(400);
+      expect([none.status, none.body.message]).toEqual([400, ['tasks must contain at least 1 elements']]);
+      expect([bad.status, bad.body.message]).toEqual([
+        400,
+        [
+          'tasks.1.foo: property foo should not exist',
+          'tasks.1.size must not be less than 1',
+          'tasks.1.computeIntensity must not be greater than 1',
+          'tasks.1.memoryRequired must be a number conforming to the specified constraints',
+        ],
+      ]);
     });
+
+    it('answers 400 to a strategy that is unknown or not among the run\'s', async () => {
+      const created = await postJson(`${sut.url}/api/simulation/runs`, { kind: 'batch', tasks: 20, seed: 3, strategies: ['greedy', 'eft'] });
+      await waitForRun(sut.url, created.body.id);
+
+      const unknown = await placeBatch({ tasks: [TASK], machine: 'empty', strategy: 'fifo' });
+      const notRun = await placeBatch({ tasks: [TASK], runId: created.body.id, strategy: 'random' });
+      const ran = await placeBatch({ tasks: [TASK], runId: created.body.id, strategy: 'eft' });
+
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.message).toEqual([expect.stringMatching(/^strategy must be one of the following values: .*round_robin/)]);
+      expect([notRun.status, notRun.body.message]).toEqual([400, ["strategy must be one of this run's strategies: greedy, eft"]]);
+      expect(ran.body).toMatchObject({ source: 'checkpoint', tasksProcessed: 20, strategy: 'eft' });
+      expect((ran.body.strategies as { strategy: string }[]).map((s) => s.strategy)).toEqual(['greedy', 'eft']);
+    }, 60_000);
   });
 
   describe('read-only', () => {
@@ -216,7 +251,7 @@ describe('POST /api/tasks/placement', () => {
       await waitForRun(sut.url, created.body.id);
       const storedRow = `SELECT status, tasks_processed, rng_state, updated_at, summary FROM simulation_state WHERE id = $1`;
       const [stored] = await query(databaseUrl, storedRow, [created.body.id]);
-      const stepEmpty = () => placeBatch({ tasks: Array.from({ length: 50 }, () => TASK), machine: 'empty' });
+      const stepEmpty = () => placeBatch({ tasks: Array.from({ length: 50 }, () => TASK), machine: 'empty', strategy: 'random' });
       const firstEmpty = await stepEmpty();
 
       for (const runId of [undefined, continuousId, created.body.id]) {

@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post, UseFilters } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PlacementBatchRequest, PlacementBatchResponse, PlacementRequest, PlacementResponse } from './dto/placement.dto.js';
+import { PlacementTasksPipe } from './dto/placement-tasks.pipe.js';
 import { EngineErrorFilter } from './engine-error.filter.js';
 import { PlacementService } from './placement.service.js';
 
@@ -30,13 +31,14 @@ export class PlacementController {
     summary: "Every strategy's placement of up to 1,000 tasks, one after another; changes nothing",
     description:
       'The tasks all arrive now and are placed in order: each strategy places each task on its machine as the earlier ones of the batch left it ' +
-      '(its own turn and random draws move on, nothing learns). Per task the placements and a recommendation; per strategy its totals over the batch, and the strategy to use for all of them.',
+      '(its own turn and random draws move on, nothing learns). The answer gives each strategy\'s totals over the batch, the one to use by the weights, ' +
+      'and its placement of every task (or those of `strategy`).',
   })
   @ApiOkResponse({ type: PlacementBatchResponse })
   @ApiBadRequestResponse({ description: 'Invalid task, more than 1,000 tasks, all-zero weights, or runId and machine together' })
   @ApiNotFoundResponse({ description: 'The run does not exist' })
   @ApiConflictResponse({ description: 'No continuous run exists (without runId or machine), or the run has no machine state yet' })
-  adviseBatch(@Body() request: PlacementBatchRequest): Promise<PlacementBatchResponse> {
+  adviseBatch(@Body(PlacementTasksPipe) request: PlacementBatchRequest): Promise<PlacementBatchResponse> {
     return this.placement.adviseBatch(request);
   }
 }

@@ -5,8 +5,8 @@ import { NotFound } from '../common/app-errors.js';
 import type { EnvironmentVariables } from '../config/env.schema.js';
 import { ContinuousRunService } from './continuous-run.service.js';
 import type {
+  BatchPlacement,
   ObjectiveWeights,
-  PlacedTask,
   PlacementBatchRequest,
   PlacementOption,
   PlacementRequest,
@@ -63,14 +63,20 @@ export class PlacementService {
   async adviseBatch(request: PlacementBatchRequest): Promise<PlacementBatchResponse> {
     const weights = weightsOf(request.weights);
     const state = await this.machineState(request);
+    const names = state.engine.strategyNames;
+    if (request.strategy !== undefined && !names.includes(request.strategy)) {
+      throw new BadRequestException([`strategy must be one of this run's strategies: ${names.join(', ')}`]);
+    }
     const results = state.engine.placementSequence(request.tasks.map((t, i) => taskOf(t, state.engine, -1 - i)));
-    const tasks: PlacedTask[] = results.map((result, index) => ({ index, ...placedTask(result, weights) }));
     const strategies = scored(
-      Object.keys(results[0].placements).map((strategy) => batchTotals(strategy, results)),
+      names.map((strategy) => batchTotals(strategy, results)),
       (s) => [s.meanCompletionTime, s.energy, s.cost],
       weights,
     );
-    return { ...describe(state), tasks, strategies, recommendation: lowest(strategies) };
+    const recommendation = lowest(strategies);
+    const strategy = request.strategy ?? recommendation.strategy;
+    const placements = results.map((r, index): BatchPlacement => ({ index, durationEstimate: r.task.durationEstimate, ...outcome(r.placements[strategy]) }));
+    return { ...describe(state), strategies, recommendation, strategy, placements };
   }
 
   /** The machines the request asks about: a run's (live or checkpointed), idle ones, or the continuous run's. */
@@ -156,8 +162,11 @@ function placedTask(result: PlacementResult, weights: Weights) {
 }
 
 function option(strategy: string, o: Outcome): Omit<PlacementOption, 'score'> {
+  return { strategy, ...outcome(o) };
+}
+
+function outcome(o: Outcome): Omit<PlacementOption, 'score' | 'strategy'> {
   return {
-    strategy,
     gpuFraction: o.gpuFraction,
     gpuId: o.gpuId,
     startTime: o.startTime,

@@ -1,8 +1,18 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, Max, Min, ValidateNested } from 'class-validator';
+import { ALL_STRATEGY_NAMES } from '../engine/index.js';
 
 export const MAX_PLACEMENT_BATCH = 1000;
+
+/** A task's fields and their bounds, for the decorators below and the batch's own check (placement-tasks.pipe.ts). */
+export const PLACEMENT_TASK_FIELDS = {
+  size: { min: 1, max: 1e9, optional: false },
+  computeIntensity: { min: 0, max: 1, optional: false },
+  memoryRequired: { min: 0, max: 1e9, optional: false },
+  durationEstimate: { min: 0, max: 1e9, optional: true },
+} as const;
+const F = PLACEMENT_TASK_FIELDS;
 
 const finite = { allowNaN: false, allowInfinity: false };
 
@@ -32,29 +42,29 @@ export class ObjectiveWeights {
 
 /** One task's features: where should it run now? */
 export class PlacementTask {
-  @ApiProperty({ minimum: 1, maximum: 1e9, description: 'Work size of the task (work units; the generated workload draws 100–10,000)' })
+  @ApiProperty({ minimum: F.size.min, maximum: F.size.max, description: 'Work size of the task (work units; the generated workload draws 100–10,000)' })
   @IsNumber(finite)
-  @Min(1)
-  @Max(1e9)
+  @Min(F.size.min)
+  @Max(F.size.max)
   size: number;
 
-  @ApiProperty({ minimum: 0, maximum: 1, description: 'Compute intensity (fraction, 0–1): how much the task gains on a GPU (speedup 1 + 3 × intensity)' })
+  @ApiProperty({ minimum: F.computeIntensity.min, maximum: F.computeIntensity.max, description: 'Compute intensity (fraction, 0–1): how much the task gains on a GPU (speedup 1 + 3 × intensity)' })
   @IsNumber(finite)
-  @Min(0)
-  @Max(1)
+  @Min(F.computeIntensity.min)
+  @Max(F.computeIntensity.max)
   computeIntensity: number;
 
-  @ApiProperty({ minimum: 0, maximum: 1e9, description: 'Memory the task moves to a GPU (MB); its transfer takes memoryRequired / 16,000 s' })
+  @ApiProperty({ minimum: F.memoryRequired.min, maximum: F.memoryRequired.max, description: 'Memory the task moves to a GPU (MB); its transfer takes memoryRequired / 16,000 s' })
   @IsNumber(finite)
-  @Min(0)
-  @Max(1e9)
+  @Min(F.memoryRequired.min)
+  @Max(F.memoryRequired.max)
   memoryRequired: number;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 1e9, description: 'Run time on the CPU alone (s); computed from size and intensity when omitted' })
+  @ApiPropertyOptional({ minimum: F.durationEstimate.min, maximum: F.durationEstimate.max, description: 'Run time on the CPU alone (s); computed from size and intensity when omitted' })
   @IsOptional()
   @IsNumber(finite)
-  @Min(0)
-  @Max(1e9)
+  @Min(F.durationEstimate.min)
+  @Max(F.durationEstimate.max)
   durationEstimate?: number;
 }
 
@@ -108,12 +118,16 @@ export class PlacementBatchRequest extends PlacementScope {
     maxItems: MAX_PLACEMENT_BATCH,
     description: 'The tasks, all arriving now, placed in this order: each strategy places each task on its machine as the tasks before it left it',
   })
+  // Each task is checked by PlacementTasksPipe (class-validator on 1,000 nested objects costs 15–30 ms).
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_PLACEMENT_BATCH)
-  @ValidateNested({ each: true })
-  @Type(() => PlacementTask)
   tasks: PlacementTask[];
+
+  @ApiPropertyOptional({ enum: ALL_STRATEGY_NAMES, description: 'The strategy whose placements to list (default: the recommended one); must be one of the run\'s strategies' })
+  @IsOptional()
+  @IsIn(ALL_STRATEGY_NAMES)
+  strategy?: string;
 }
 
 export class PlacementOption {
@@ -154,12 +168,18 @@ export class PlacementResponse extends PlacementState {
   @ApiProperty({ type: PlacementOption, description: 'The option with the lowest score (the first on ties)' }) recommendation: PlacementOption;
 }
 
-export class PlacedTask {
+export class BatchPlacement {
   @ApiProperty({ description: 'Position of the task in the request (0-based)' }) index: number;
-  @ApiProperty({ description: 'CPU run time (s) used for the task' }) durationEstimate: number;
-  @ApiProperty({ type: OracleAdvice }) oracle: OracleAdvice;
-  @ApiProperty({ type: [PlacementOption], description: "Every strategy's placement of this task after the earlier ones of the batch" }) placements: PlacementOption[];
-  @ApiProperty({ type: PlacementOption, description: "The option with the lowest score for this task" }) recommendation: PlacementOption;
+  @ApiProperty({ description: 'CPU run time (s) used for the task: the one given, or computed from size and intensity' }) durationEstimate: number;
+  @ApiProperty({ description: "Fraction of the task's work on the GPU (0–1); the rest runs on the CPU" }) gpuFraction: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'GPU index (0-based) that runs the GPU part; null when gpuFraction is 0' }) gpuId: number | null;
+  @ApiProperty({ description: 'Simulated time (s) the first used device starts the task' }) startTime: number;
+  @ApiProperty({ description: 'Simulated time (s) the task finishes' }) finishTime: number;
+  @ApiProperty({ description: 'Execution time (s): the longer of the CPU and GPU parts, the task alone on an idle machine' }) execTime: number;
+  @ApiProperty({ description: 'Wait time (s): completionTime − execTime, time spent queued behind earlier tasks (of the run and of the batch)' }) waitTime: number;
+  @ApiProperty({ description: 'Completion time (s): finish − arrival (now)' }) completionTime: number;
+  @ApiProperty({ description: 'Energy (J): CPU part × 100 W + GPU part × 200 W' }) energy: number;
+  @ApiProperty({ description: 'Cost ($): CPU part × 0.00002 $/s + GPU part × 0.0001 $/s' }) cost: number;
 }
 
 export class StrategyBatchTotals {
@@ -173,8 +193,9 @@ export class StrategyBatchTotals {
 }
 
 export class PlacementBatchResponse extends PlacementState {
-  @ApiProperty({ type: [PlacedTask], description: 'One entry per task, in request order' }) tasks: PlacedTask[];
-  @ApiProperty({ type: [StrategyBatchTotals], description: 'Each strategy over the whole batch' }) strategies: StrategyBatchTotals[];
-  @ApiProperty({ type: StrategyBatchTotals, description: 'The strategy with the lowest score over the whole batch: the one to place all these tasks with' })
+  @ApiProperty({ type: [StrategyBatchTotals], description: "Each strategy over the whole batch, in the run's strategy order" }) strategies: StrategyBatchTotals[];
+  @ApiProperty({ type: StrategyBatchTotals, description: 'The strategy with the lowest score over the whole batch (the first on ties): the one to place these tasks with' })
   recommendation: StrategyBatchTotals;
+  @ApiProperty({ description: 'The strategy whose placements are listed: `strategy` when given, else the recommended one' }) strategy: string;
+  @ApiProperty({ type: [BatchPlacement], description: "That strategy's placement of each task, in request order" }) placements: BatchPlacement[];
 }
