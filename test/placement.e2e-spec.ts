@@ -210,6 +210,8 @@ describe('POST /api/tasks/placement', () => {
       const tooMany = await placeBatch({ tasks: Array.from({ length: 1001 }, () => TASK) });
       const none = await placeBatch({ tasks: [] });
       const bad = await placeBatch({ tasks: [TASK, { size: 0, computeIntensity: 2, memoryRequired: 'x', foo: 1 }] });
+      const badOptions = await placeBatch({ tasks: 'all', weights: { time: -1 }, foo: 1 });
+      const notAnObject = await placeBatch([TASK]);
 
       expect(ok.status).toBe(200);
       expect(ok.body.placements).toHaveLength(1000);
@@ -224,6 +226,8 @@ describe('POST /api/tasks/placement', () => {
           'tasks.1.memoryRequired must be a number conforming to the specified constraints',
         ],
       ]);
+      expect([badOptions.status, badOptions.body.message]).toEqual([400, ['foo: property foo should not exist', 'weights.time must not be less than 0', 'tasks must be an array']]);
+      expect([notAnObject.status, notAnObject.body.message]).toEqual([400, ['the body must be a JSON object']]);
     });
 
     it('answers 400 to a strategy that is unknown or not among the run\'s', async () => {

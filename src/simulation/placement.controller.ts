@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, UseFilters } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PlacementBatchRequest, PlacementBatchResponse, PlacementRequest, PlacementResponse } from './dto/placement.dto.js';
-import { PlacementTasksPipe } from './dto/placement-tasks.pipe.js';
+import { PlacementBatchPipe } from './dto/placement-batch.pipe.js';
 import { EngineErrorFilter } from './engine-error.filter.js';
 import { PlacementService } from './placement.service.js';
 
@@ -34,11 +34,13 @@ export class PlacementController {
       '(its own turn and random draws move on, nothing learns). The answer gives each strategy\'s totals over the batch, the one to use by the weights, ' +
       'and its placement of every task (or those of `strategy`).',
   })
+  @ApiBody({ type: PlacementBatchRequest })
   @ApiOkResponse({ type: PlacementBatchResponse })
   @ApiBadRequestResponse({ description: 'Invalid task, more than 1,000 tasks, all-zero weights, or runId and machine together' })
   @ApiNotFoundResponse({ description: 'The run does not exist' })
   @ApiConflictResponse({ description: 'No continuous run exists (without runId or machine), or the run has no machine state yet' })
-  adviseBatch(@Body(PlacementTasksPipe) request: PlacementBatchRequest): Promise<PlacementBatchResponse> {
+  // Typed as a plain object so that the global ValidationPipe leaves it to PlacementBatchPipe.
+  adviseBatch(@Body(PlacementBatchPipe) request: Record<string, unknown> & PlacementBatchRequest): Promise<PlacementBatchResponse> {
     return this.placement.adviseBatch(request);
   }
 }

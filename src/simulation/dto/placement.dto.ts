@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, Max, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsOptional, Max, Min, ValidateNested } from 'class-validator';
 import { ALL_STRATEGY_NAMES } from '../engine/index.js';
 
 export const MAX_PLACEMENT_BATCH = 1000;
@@ -110,24 +110,23 @@ export class PlacementScope {
 /** POST /api/tasks/placement: one task. */
 export class PlacementRequest extends IntersectionType(PlacementTask, PlacementScope) {}
 
-/** POST /api/tasks/placement/batch: up to 1,000 tasks, placed one after another. */
-export class PlacementBatchRequest extends PlacementScope {
+/** A placement batch's options: everything but its tasks. */
+export class PlacementBatchOptions extends PlacementScope {
+  @ApiPropertyOptional({ enum: ALL_STRATEGY_NAMES, description: "The strategy whose placements to list (default: the recommended one); must be one of the run's strategies" })
+  @IsOptional()
+  @IsIn(ALL_STRATEGY_NAMES)
+  strategy?: string;
+}
+
+/** POST /api/tasks/placement/batch: up to 1,000 tasks, placed one after another (validated by PlacementBatchPipe). */
+export class PlacementBatchRequest extends PlacementBatchOptions {
   @ApiProperty({
     type: [PlacementTask],
     minItems: 1,
     maxItems: MAX_PLACEMENT_BATCH,
     description: 'The tasks, all arriving now, placed in this order: each strategy places each task on its machine as the tasks before it left it',
   })
-  // Each task is checked by PlacementTasksPipe (class-validator on 1,000 nested objects costs 15–30 ms).
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(MAX_PLACEMENT_BATCH)
   tasks: PlacementTask[];
-
-  @ApiPropertyOptional({ enum: ALL_STRATEGY_NAMES, description: 'The strategy whose placements to list (default: the recommended one); must be one of the run\'s strategies' })
-  @IsOptional()
-  @IsIn(ALL_STRATEGY_NAMES)
-  strategy?: string;
 }
 
 export class PlacementOption {

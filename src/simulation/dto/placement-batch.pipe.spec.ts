@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import fc from 'fast-check';
-import { placementTaskProblems } from './placement-tasks.pipe.js';
+import { placementTaskProblems } from './placement-batch.pipe.js';
 import { PlacementTask } from './placement.dto.js';
 
 // Values around every bound, and values of the wrong kind.
