@@ -246,6 +246,24 @@ describe('POST /api/tasks/placement', () => {
     }, 60_000);
   });
 
+  describe('OpenAPI', () => {
+    it('gives every number of the placement requests and answers its unit and meaning', async () => {
+      type Schema = { properties?: Record<string, { type?: string; description?: string; $ref?: string; items?: { $ref?: string } }>; allOf?: { $ref?: string }[] };
+      const doc = (await (await fetch(`${sut.url}/docs-json`)).json()) as { components: { schemas: Record<string, Schema> } };
+      const names = ['PlacementRequest', 'PlacementBatchRequest', 'ObjectiveWeights', 'PlacementTask', 'PlacementResponse', 'PlacementBatchResponse', 'PlacementOption', 'OracleAdvice', 'BatchPlacement', 'StrategyBatchTotals'];
+      const unit = /\((s|J|\$|MB|fraction|dimensionless|count|0-based|id|work units)[,;) ]/;
+      const missing: string[] = [];
+      for (const name of names) {
+        const schema = doc.components.schemas[name];
+        expect({ name, found: schema !== undefined }).toEqual({ name, found: true });
+        for (const [key, property] of Object.entries(schema.properties ?? {})) {
+          if ((property.type === 'number' || property.type === 'integer') && !unit.test(property.description ?? '')) missing.push(`${name}.${key}: ${property.description}`);
+        }
+      }
+      expect(missing).toEqual([]);
+    });
+  });
+
   describe('read-only', () => {
     it("changes no run's state: neither the live engine nor a stored run", async () => {
       const engine = sut.app.get(ContinuousRunService).engine as SimulationEngine;

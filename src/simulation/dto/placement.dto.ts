@@ -18,21 +18,21 @@ const finite = { allowNaN: false, allowInfinity: false };
 
 /** How the recommendation weighs the objectives; a weight left out counts 0. */
 export class ObjectiveWeights {
-  @ApiPropertyOptional({ minimum: 0, maximum: 1000, description: 'Weight of completion time (s, arrival to finish); 0 when left out' })
+  @ApiPropertyOptional({ minimum: 0, maximum: 1000, description: 'Weight (dimensionless) of completion time (s, arrival to finish); 0 when left out' })
   @IsOptional()
   @IsNumber(finite)
   @Min(0)
   @Max(1000)
   time?: number;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 1000, description: 'Weight of energy (J); 0 when left out' })
+  @ApiPropertyOptional({ minimum: 0, maximum: 1000, description: 'Weight (dimensionless) of energy (J); 0 when left out' })
   @IsOptional()
   @IsNumber(finite)
   @Min(0)
   @Max(1000)
   energy?: number;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 1000, description: 'Weight of cost ($); 0 when left out' })
+  @ApiPropertyOptional({ minimum: 0, maximum: 1000, description: 'Weight (dimensionless) of cost ($); 0 when left out' })
   @IsOptional()
   @IsNumber(finite)
   @Min(0)
@@ -73,7 +73,7 @@ export class PlacementScope {
   @ApiPropertyOptional({
     minimum: 1,
     description:
-      "The run whose machines to place on: its live state when this process is executing it, otherwise its last stored checkpoint " +
+      "The run (id) whose machines to place on: its live state when this process is executing it, otherwise its last stored checkpoint " +
       '(404 when the run does not exist, 409 when it has no state yet). Default: the continuous run. Not together with `machine`.',
   })
   @IsOptional()
@@ -90,7 +90,7 @@ export class PlacementScope {
   @IsIn(['empty'])
   machine?: 'empty';
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 64, description: 'GPUs of the empty machine (default 4); only with machine "empty"' })
+  @ApiPropertyOptional({ minimum: 1, maximum: 64, description: 'GPUs (count) of the empty machine (default 4); only with machine "empty"' })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -131,7 +131,7 @@ export class PlacementBatchRequest extends PlacementBatchOptions {
 
 export class PlacementOption {
   @ApiProperty({ description: 'Strategy name' }) strategy: string;
-  @ApiProperty({ description: "Fraction of the task's work on the GPU (0–1); the rest runs on the CPU" }) gpuFraction: number;
+  @ApiProperty({ description: "Share of the task's work on the GPU (fraction, 0–1); the rest runs on the CPU" }) gpuFraction: number;
   @ApiProperty({ nullable: true, type: Number, description: 'GPU index (0-based) that runs the GPU part; null when gpuFraction is 0' }) gpuId: number | null;
   @ApiProperty({ description: 'Simulated time (s) the first used device starts the task' }) startTime: number;
   @ApiProperty({ description: 'Simulated time (s) the task finishes' }) finishTime: number;
@@ -147,13 +147,13 @@ export class PlacementOption {
 }
 
 export class OracleAdvice {
-  @ApiProperty({ description: "GPU fraction (0–1) that minimises the task's exec time (not its completion time: it ignores the queues)" }) gpuFraction: number;
+  @ApiProperty({ description: "GPU share (fraction, 0–1) that minimises the task's exec time (not its completion time: it ignores the queues)" }) gpuFraction: number;
   @ApiProperty({ description: 'Exec time (s) at that fraction' }) optimalTime: number;
 }
 
 /** Where the machine state of an answer comes from. */
 class PlacementState {
-  @ApiProperty({ nullable: true, type: Number, description: 'The run whose machines were used; null for machine "empty"' }) runId: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'The run (id) whose machines were used; null for machine "empty"' }) runId: number | null;
   @ApiProperty({ enum: ['live', 'checkpoint', 'empty'], description: "live: the run this process is executing, as it is now; checkpoint: the run's last stored state; empty: idle machines" })
   source: 'live' | 'checkpoint' | 'empty';
   @ApiProperty({ description: 'Tasks of the run the machine state includes (count)' }) tasksProcessed: number;
@@ -170,7 +170,7 @@ export class PlacementResponse extends PlacementState {
 export class BatchPlacement {
   @ApiProperty({ description: 'Position of the task in the request (0-based)' }) index: number;
   @ApiProperty({ description: 'CPU run time (s) used for the task: the one given, or computed from size and intensity' }) durationEstimate: number;
-  @ApiProperty({ description: "Fraction of the task's work on the GPU (0–1); the rest runs on the CPU" }) gpuFraction: number;
+  @ApiProperty({ description: "Share of the task's work on the GPU (fraction, 0–1); the rest runs on the CPU" }) gpuFraction: number;
   @ApiProperty({ nullable: true, type: Number, description: 'GPU index (0-based) that runs the GPU part; null when gpuFraction is 0' }) gpuId: number | null;
   @ApiProperty({ description: 'Simulated time (s) the first used device starts the task' }) startTime: number;
   @ApiProperty({ description: 'Simulated time (s) the task finishes' }) finishTime: number;
