@@ -131,6 +131,25 @@ describe('POST /api/tasks/placement', () => {
       expect(noState.body.message).toMatch(new RegExp(`^run ${stateless.id} has no machine state yet`));
     });
 
+    it('places on the live machines of a run this process is executing', async () => {
+      const created = await postJson(`${sut.url}/api/simulation/runs`, { kind: 'batch', tasks: 1_000_000, seed: 4 });
+      expect(created.status).toBe(202);
+      try {
+        for (let run = await (await fetch(`${sut.url}/api/simulation/runs/${created.body.id}`)).json(); run.tasksProcessed === 0; ) {
+          await new Promise((r) => setTimeout(r, 20));
+          run = await (await fetch(`${sut.url}/api/simulation/runs/${created.body.id}`)).json();
+        }
+
+        const res = await place({ ...TASK, runId: created.body.id });
+
+        expect(res.status).toBe(200);
+        expect(res.body).toMatchObject({ runId: created.body.id, source: 'live' });
+        expect(res.body.tasksProcessed).toBeGreaterThan(0);
+      } finally {
+        expect((await fetch(`${sut.url}/api/simulation/runs/${created.body.id}`, { method: 'DELETE' })).status).toBeLessThan(300);
+      }
+    }, 120_000);
+
     it("places on a finished run's machines as it left them, at the arrival of its last task", async () => {
       const { csv, tasks } = traceCsv(120, 5);
       const created = await postCsv(`${sut.url}/api/simulation/runs?seed=5`, csv);
