@@ -135,10 +135,8 @@ describe('POST /api/tasks/placement', () => {
       const created = await postJson(`${sut.url}/api/simulation/runs`, { kind: 'batch', tasks: 1_000_000, seed: 4 });
       expect(created.status).toBe(202);
       try {
-        for (let run = await (await fetch(`${sut.url}/api/simulation/runs/${created.body.id}`)).json(); run.tasksProcessed === 0; ) {
-          await new Promise((r) => setTimeout(r, 20));
-          run = await (await fetch(`${sut.url}/api/simulation/runs/${created.body.id}`)).json();
-        }
+        const progress = async () => ((await (await fetch(`${sut.url}/api/simulation/runs/${created.body.id}`)).json()) as { tasksProcessed: number }).tasksProcessed;
+        while ((await progress()) === 0) await new Promise((r) => setTimeout(r, 20));
 
         const res = await place({ ...TASK, runId: created.body.id });
 
