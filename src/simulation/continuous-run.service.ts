@@ -1,7 +1,7 @@
-import { ConflictException, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { EnvironmentVariables } from '../config/env.schema.js';
-import { durationEstimate, type PlacementResult, type SimulationEngine, type Task } from './engine/index.js';
+import type { SimulationEngine } from './engine/index.js';
 import type { RunExecution } from './runs/run-execution.js';
 import { RunFactory } from './runs/run-factory.js';
 import { RunStoreRepository } from './runs/run-store.repository.js';
@@ -19,13 +19,6 @@ export interface ContinuousStatus {
   tickMs: number;
   /** Set while writes to PostgreSQL fail; the run retries with backoff. */
   stalled: string | null;
-}
-
-export interface PlacementInput {
-  size: number;
-  computeIntensity: number;
-  memoryRequired: number;
-  durationEstimate?: number;
 }
 
 /**
@@ -138,22 +131,6 @@ export class ContinuousRunService implements OnApplicationBootstrap, BeforeAppli
     await this.store.setStatus(this.exec.runId, 'running');
     this.run();
     return this.status();
-  }
-
-  /** Every strategy's decision for a task on the continuous run's machines now; changes nothing. */
-  placement(input: PlacementInput): PlacementResult {
-    if (!this.exec) throw new ConflictException('no continuous run: start one first');
-    const { engine } = this.exec;
-    const task: Task = {
-      id: -1,
-      size: input.size,
-      computeIntensity: input.computeIntensity,
-      memoryRequired: input.memoryRequired,
-      durationEstimate: input.durationEstimate ?? durationEstimate(input.size, input.computeIntensity, engine.config.workload),
-      arrivalTime: engine.currentTime,
-      dependencies: [],
-    };
-    return engine.placement(task);
   }
 
   private async open(runId: number, paused: boolean): Promise<void> {

@@ -1,44 +1,221 @@
-import { Injectable } from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { LRUCache } from 'lru-cache';
+import { NotFound } from '../common/app-errors.js';
+import type { EnvironmentVariables } from '../config/env.schema.js';
 import { ContinuousRunService } from './continuous-run.service.js';
-import type { PlacementOption, PlacementRequest, PlacementResponse } from './dto/placement.dto.js';
+import type {
+  BatchPlacement,
+  ObjectiveWeights,
+  PlacementBatchRequest,
+  PlacementOption,
+  PlacementRequest,
+  PlacementResponse,
+  PlacementBatchResponse,
+  PlacementScope,
+  PlacementTask,
+  StrategyBatchTotals,
+} from './dto/placement.dto.js';
+import { durationEstimate, SimulationEngine, type Outcome, type PlacementResult, type Task } from './engine/index.js';
+import { RunFactory } from './runs/run-factory.js';
+import { RunStoreRepository } from './runs/run-store.repository.js';
+import { RunsService } from './runs/runs.service.js';
 
-/** Scheduling advice: every strategy's placement of one task on the continuous run's machines now. */
+type Weights = Required<ObjectiveWeights>;
+
+interface MachineState {
+  runId: number | null;
+  source: 'live' | 'checkpoint' | 'empty';
+  engine: SimulationEngine;
+}
+
+// Restored checkpoints kept for repeated questions about the same run (each is a few MB).
+const CHECKPOINTS_KEPT = 4;
+const DEFAULT_WEIGHTS: Weights = { time: 1, energy: 0, cost: 0 };
+
+/**
+ * Scheduling advice: every strategy's placement of tasks on a run's machines (live or as last
+ * checkpointed) or on idle ones, and a recommendation by weights. Reads engines, never steps them.
+ */
 @Injectable()
 export class PlacementService {
-  constructor(private readonly continuous: ContinuousRunService) {}
+  private readonly seed: number;
+  private readonly checkpoints = new LRUCache<number, { taskIndex: number; engine: SimulationEngine }>({ max: CHECKPOINTS_KEPT });
+  private readonly idle = new Map<number, SimulationEngine>();
 
-  advise(request: PlacementRequest): PlacementResponse {
-    const result = this.continuous.placement(request);
-    const weights = { time: request.weights?.time ?? 1, energy: request.weights?.energy ?? 0, cost: request.weights?.cost ?? 0 };
-    const entries = Object.entries(result.placements);
-    const best = {
-      time: Math.min(...entries.map(([, o]) => o.completionTime)),
-      energy: Math.min(...entries.map(([, o]) => o.energy)),
-      cost: Math.min(...entries.map(([, o]) => o.cost)),
-    };
-    // Each objective relative to the best option on it, so weights compare like with like.
-    const ratio = (value: number, min: number) => (min > 0 ? value / min : value === 0 ? 1 : Infinity);
-    const placements: PlacementOption[] = entries.map(([strategy, o]) => ({
-      strategy,
-      gpuFraction: o.gpuFraction,
-      gpuId: o.gpuId,
-      startTime: o.startTime,
-      finishTime: o.finishTime,
-      execTime: o.execTime,
-      waitTime: o.waitTime,
-      completionTime: o.completionTime,
-      energy: o.energy,
-      cost: o.cost,
-      score: weights.time * ratio(o.completionTime, best.time) + weights.energy * ratio(o.energy, best.energy) + weights.cost * ratio(o.cost, best.cost),
-    }));
-    const recommendation = placements.reduce((a, b) => (b.score < a.score ? b : a));
-    return {
-      runId: this.continuous.runId as number,
-      now: result.task.arrivalTime,
-      durationEstimate: result.task.durationEstimate,
-      oracle: { gpuFraction: result.oracle.gpuFraction, optimalTime: result.oracle.optimalTime },
-      placements,
-      recommendation,
-    };
+  constructor(
+    config: ConfigService<EnvironmentVariables, true>,
+    private readonly continuous: ContinuousRunService,
+    private readonly runs: RunsService,
+    private readonly store: RunStoreRepository,
+    private readonly factory: RunFactory,
+  ) {
+    this.seed = config.get('SIM_SEED', { infer: true });
   }
+
+  async advise(request: PlacementRequest): Promise<PlacementResponse> {
+    const weights = weightsOf(request.weights);
+    const state = await this.machineState(request);
+    const result = state.engine.placement(taskOf(request, state.engine, -1));
+    return { ...describe(state), ...placedTask(result, weights) };
+  }
+
+  async adviseBatch(request: PlacementBatchRequest): Promise<PlacementBatchResponse> {
+    const weights = weightsOf(request.weights);
+    const state = await this.machineState(request);
+    const names = state.engine.strategyNames;
+    if (request.strategy !== undefined && !names.includes(request.strategy)) {
+      throw new BadRequestException([`strategy must be one of this run's strategies: ${names.join(', ')}`]);
+    }
+    const results = state.engine.placementSequence(request.tasks.map((t, i) => taskOf(t, state.engine, -1 - i)));
+    const strategies = scored(
+      names.map((strategy) => batchTotals(strategy, results)),
+      (s) => [s.meanCompletionTime, s.energy, s.cost],
+      weights,
+    );
+    const recommendation = lowest(strategies);
+    const strategy = request.strategy ?? recommendation.strategy;
+    const placements = results.map((r, index): BatchPlacement => ({ index, durationEstimate: r.task.durationEstimate, ...outcome(r.placements[strategy]) }));
+    return { ...describe(state), strategies, recommendation, strategy, placements };
+  }
+
+  /** The machines the request asks about: a run's (live or checkpointed), idle ones, or the continuous run's. */
+  private async machineState(scope: PlacementScope): Promise<MachineState> {
+    if (scope.runId !== undefined && scope.machine !== undefined) throw new BadRequestException(['runId and machine exclude each other: give one of them']);
+    if (scope.gpus !== undefined && scope.machine !== 'empty') throw new BadRequestException(['gpus applies only to machine "empty"']);
+    if (scope.machine === 'empty') return { runId: null, source: 'empty', engine: this.idleEngine(scope.gpus) };
+    if (scope.runId === undefined) {
+      const engine = this.continuous.engine;
+      if (!engine) throw new ConflictException('no continuous run: start one first, or give runId or machine "empty"');
+      return { runId: this.continuous.runId, source: 'live', engine };
+    }
+    const runId = scope.runId;
+    const live = this.continuous.runId === runId ? this.continuous.engine : this.runs.executing(runId);
+    if (live) return { runId, source: 'live', engine: live };
+    return { runId, source: 'checkpoint', engine: await this.checkpointEngine(runId) };
+  }
+
+  private async checkpointEngine(runId: number): Promise<SimulationEngine> {
+    const cached = this.checkpoints.get(runId);
+    // A cheap look at which checkpoint is stored; the state itself is read only when it moved on.
+    const index = await this.store.checkpointIndex(runId);
+    if (index === undefined) throw new NotFound('run', runId);
+    if (cached && cached.taskIndex === index) return cached.engine;
+    const checkpoint = await this.store.loadCheckpoint(runId);
+    if (checkpoint === undefined) throw new NotFound('run', runId);
+    if (checkpoint === null) {
+      throw new ConflictException(`run ${runId} has no machine state yet: a run stores it at each checkpoint and when it completes`);
+    }
+    const engine = SimulationEngine.restore(checkpoint.engine);
+    this.checkpoints.set(runId, { taskIndex: checkpoint.taskIndex, engine });
+    return engine;
+  }
+
+  private idleEngine(gpus: number | undefined): SimulationEngine {
+    const key = gpus ?? 0;
+    let engine = this.idle.get(key);
+    if (!engine) {
+      engine = SimulationEngine.create(this.factory.engineConfig('continuous', { seed: this.seed, gpus }));
+      this.idle.set(key, engine);
+    }
+    return engine;
+  }
+}
+
+function weightsOf(given: ObjectiveWeights | undefined): Weights {
+  if (given === undefined) return DEFAULT_WEIGHTS;
+  const weights = { time: given.time ?? 0, energy: given.energy ?? 0, cost: given.cost ?? 0 };
+  if (weights.time + weights.energy + weights.cost === 0) {
+    throw new BadRequestException(['weights: at least one of time, energy and cost must be above 0 (a weight left out is 0)']);
+  }
+  return weights;
+}
+
+function taskOf(input: PlacementTask, engine: SimulationEngine, id: number): Task {
+  return {
+    id,
+    size: input.size,
+    computeIntensity: input.computeIntensity,
+    memoryRequired: input.memoryRequired,
+    durationEstimate: input.durationEstimate ?? durationEstimate(input.size, input.computeIntensity, engine.config.workload),
+    arrivalTime: engine.currentTime,
+    dependencies: [],
+  };
+}
+
+function describe(state: MachineState) {
+  return { runId: state.runId, source: state.source, tasksProcessed: state.engine.processed, now: state.engine.currentTime };
+}
+
+function placedTask(result: PlacementResult, weights: Weights) {
+  const placements = scored(
+    Object.entries(result.placements).map(([strategy, o]) => option(strategy, o)),
+    (o) => [o.completionTime, o.energy, o.cost],
+    weights,
+  );
+  return {
+    durationEstimate: result.task.durationEstimate,
+    oracle: { gpuFraction: result.oracle.gpuFraction, optimalTime: result.oracle.optimalTime },
+    placements,
+    recommendation: lowest(placements),
+  };
+}
+
+function option(strategy: string, o: Outcome): Omit<PlacementOption, 'score'> {
+  return { strategy, ...outcome(o) };
+}
+
+function outcome(o: Outcome): Omit<PlacementOption, 'score' | 'strategy'> {
+  return {
+    gpuFraction: o.gpuFraction,
+    gpuId: o.gpuId,
+    startTime: o.startTime,
+    finishTime: o.finishTime,
+    execTime: o.execTime,
+    waitTime: o.waitTime,
+    completionTime: o.completionTime,
+    energy: o.energy,
+    cost: o.cost,
+  };
+}
+
+function batchTotals(strategy: string, results: PlacementResult[]): Omit<StrategyBatchTotals, 'score'> {
+  let finishTime = -Infinity;
+  let completion = 0;
+  let energy = 0;
+  let cost = 0;
+  for (const { placements } of results) {
+    const o = placements[strategy];
+    if (o.finishTime > finishTime) finishTime = o.finishTime;
+    completion += o.completionTime;
+    energy += o.energy;
+    cost += o.cost;
+  }
+  return { strategy, finishTime, meanCompletionTime: completion / results.length, energy, cost };
+}
+
+/**
+ * Adds each item's score: per weighted objective (time, energy, cost), its value over the best
+ * value among the items, times the weight; an objective weighted 0 does not count at all.
+ */
+function scored<T extends object>(items: T[], objectives: (item: T) => [number, number, number], weights: Weights): (T & { score: number })[] {
+  const values = items.map(objectives);
+  const w = [weights.time, weights.energy, weights.cost];
+  const best = [0, 1, 2].map((k) => Math.min(...values.map((v) => v[k])));
+  return items.map((item, i) => {
+    let score = 0;
+    for (let k = 0; k < 3; k++) if (w[k] > 0) score += w[k] * ratio(values[i][k], best[k]);
+    // JSON has no Infinity.
+    return { ...item, score: Number.isFinite(score) ? score : Number.MAX_VALUE };
+  });
+}
+
+// A zero best (an instant or free task) ties every zero at 1; anything above it is infinitely worse.
+function ratio(value: number, best: number): number {
+  if (best > 0) return value / best;
+  return value === 0 ? 1 : Infinity;
+}
+
+function lowest<T extends { score: number }>(items: T[]): T {
+  return items.reduce((a, b) => (b.score < a.score ? b : a));
 }

@@ -60,6 +60,24 @@ describe(SimulationEngine.name, () => {
     for (const name of sut.strategyNames) expect(placement.placements[name]).toEqual(stepped.outcomes[name]);
   });
 
+  it('places a sequence as stepping it would, without changing any state', () => {
+    const sut = SimulationEngine.create({ seed: 9 });
+    run(sut, 120);
+    // Without dependencies, so that the sequence needs none of the engine's own tasks.
+    const next = Array.from({ length: 30 }, () => ({ ...sut.nextTask(), dependencies: [] }));
+    const before = JSON.stringify(sut.snapshot());
+
+    const sequence = sut.placementSequence(next);
+
+    expect(JSON.stringify(sut.snapshot())).toBe(before);
+    expect(sequence[0].placements).toEqual(sut.placement(next[0]).placements);
+    // Stepping the same tasks gives the same placements for the strategies that do not learn per task.
+    const stepped = next.map((task) => sut.step(task));
+    for (const name of ['round_robin', 'random', 'greedy', 'oracle', 'eft']) {
+      expect(sequence.map((r) => r.placements[name])).toEqual(stepped.map((s) => s.outcomes[name]));
+    }
+  });
+
   it('behaves as greedy until hybrid_ml has a model', () => {
     const [first] = run(SimulationEngine.create({ seed: 1, strategies: ['greedy', 'hybrid_ml'] }), 1);
 

@@ -94,7 +94,7 @@ export class SimulationEngine {
     return this.tasksProcessed;
   }
 
-  /** Arrival time of the latest generated task: the simulated "now" of a generated run. */
+  /** Arrival time of the latest task generated or stepped: the simulated "now" of the run. */
   get currentTime(): number {
     return this.lastArrival;
   }
@@ -136,6 +136,8 @@ export class SimulationEngine {
       lane.stats.add(outcome, oracle.optimalTime, won);
     }
     this.training.push(task, oracle);
+    // A trace's tasks do not come from nextTask: its "now" follows the tasks it steps.
+    if (task.arrivalTime > this.lastArrival) this.lastArrival = task.arrivalTime;
     this.tasksProcessed++;
     const { retrainDue, retrained } = this.afterStep();
     return { index, task, oracle, outcomes, winners, retrainDue, retrained };
@@ -150,6 +152,25 @@ export class SimulationEngine {
       placements[lane.name] = lane.machine.evaluate(task, decision.f, decision.gpu);
     }
     return { task, oracle, placements };
+  }
+
+  /**
+   * Every strategy's decisions for `tasks` placed one after another: each strategy places them on a
+   * copy of its machine, each task seeing the ones before it in the queues, and decides as it would
+   * had they arrived in that order (its turn and random draws move on); nothing learns from them.
+   * Changes no state of the engine.
+   */
+  placementSequence(tasks: readonly Task[]): PlacementResult[] {
+    const forks = this.lanes.map((lane) => this.fork(lane));
+    return tasks.map((task) => {
+      const oracle = oracleDecision(task, this.config.machine);
+      const placements: Record<string, Outcome> = {};
+      for (const fork of forks) {
+        const decision = this.checked(fork.name, fork.strategy.decide(task, { machine: fork.machine, oracle }));
+        placements[fork.name] = fork.machine.run(task, decision.f, decision.gpu);
+      }
+      return { task, oracle, placements };
+    });
   }
 
   /** Leaderboard lines, in config order. */
@@ -240,6 +261,11 @@ export class SimulationEngine {
         : Machine.restore(config.machine, machineState as Parameters<typeof Machine.restore>[1]);
     const stats = StrategyStats.create(config.stats.relativeAccuracy);
     return { name, strategy: make(env), machine, stats, competes: name !== ORACLE_STRATEGY_NAME, elapsedMs: 0 };
+  }
+
+  // A throwaway copy of a lane's strategy and machine.
+  private fork(lane: Lane): { name: string; strategy: Strategy; machine: Machine } {
+    return { name: lane.name, strategy: lane.strategy.fork(), machine: Machine.restore(this.config.machine, lane.machine.toJSON()) };
   }
 
   private laneOf(name: string): Lane {

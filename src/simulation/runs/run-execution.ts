@@ -160,8 +160,14 @@ export class RunExecution {
 
   /** Flushes everything (closing a partial window when the run is over) and waits for it. */
   async drain(): Promise<void> {
-    if (this.done) this.batch.windows.push(...this.windows.closePartial(this.lastTaskId()));
-    if (this.batch.size > 0 || this.batch.windows.length > 0) await this.flush();
+    if (this.done) {
+      this.batch.windows.push(...this.windows.closePartial(this.lastTaskId()));
+      // A finished run keeps its final state, so that placement can answer on its machines.
+      const fitsInFlight = this.trainings.map(({ trainedAt, options }) => ({ trainedAt, options }));
+      await this.flush({ taskIndex: this.processed, engine: this.engine.snapshot(), pendingRetrainAt: null, fitsInFlight });
+    } else if (this.batch.size > 0 || this.batch.windows.length > 0) {
+      await this.flush();
+    }
     await Promise.allSettled(this.inflight);
     await this.lastCommit;
   }

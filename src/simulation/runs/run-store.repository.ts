@@ -164,6 +164,23 @@ export class RunStoreRepository {
     return r ? { kind: r.kind, status: r.status, config: r.config, tasksTotal: r.tasks_total, tasksProcessed: r.tasks_processed, checkpoint: r.rng_state } : null;
   }
 
+  /** The task a run's last checkpoint was taken after: undefined when the run does not exist, null before its first checkpoint. */
+  async checkpointIndex(runId: number): Promise<number | null | undefined> {
+    const rows: { task_index: number | null }[] = await this.db.query(`SELECT (rng_state->>'taskIndex')::int AS task_index FROM simulation_state WHERE id = $1`, [runId]);
+    return rows.length === 0 ? undefined : rows[0].task_index;
+  }
+
+  /** A run's last checkpoint (engine state as of taskIndex): undefined when the run does not exist, null before its first. */
+  async loadCheckpoint(runId: number): Promise<{ taskIndex: number; engine: unknown } | null | undefined> {
+    const rows: { task_index: number | null; engine: unknown }[] = await this.db.query(
+      `SELECT (rng_state->>'taskIndex')::int AS task_index, rng_state->'engine' AS engine FROM simulation_state WHERE id = $1`,
+      [runId],
+    );
+    if (rows.length === 0) return undefined;
+    const r = rows[0];
+    return r.task_index === null || r.engine === null ? null : { taskIndex: r.task_index, engine: r.engine };
+  }
+
   /** Stores a trace's tasks up front, in processing order, so a resumed replay reads the same stream. */
   async insertTraceTasks(runId: number, tasks: readonly Task[]): Promise<void> {
     const CHUNK = 20_000;

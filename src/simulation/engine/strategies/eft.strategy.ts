@@ -66,6 +66,11 @@ class EftStrategy implements Strategy {
     return this.decide(task, ctx);
   }
 
+  // Nothing of its own changes as it decides.
+  fork(): Strategy {
+    return this;
+  }
+
   toJSON(): unknown {
     return { name: NAME };
   }

@@ -16,6 +16,11 @@ class GreedyStrategy implements Strategy {
     return this.decide(task, ctx);
   }
 
+  // Nothing of its own changes as it decides.
+  fork(): Strategy {
+    return this;
+  }
+
   toJSON(): unknown {
     return { name: NAME };
   }

@@ -30,6 +30,11 @@ class HybridMlStrategy implements Strategy {
     return this.decide(task, ctx);
   }
 
+  // Nothing of its own changes as it decides.
+  fork(): Strategy {
+    return this;
+  }
+
   toJSON(): unknown {
     // The model is saved by the engine with its slot.
     return { name: NAME };

@@ -19,6 +19,10 @@ class RandomStrategy implements Strategy {
     return draw(this.rng.clone(), ctx.machine.gpuCount);
   }
 
+  fork(): Strategy {
+    return new RandomStrategy(this.rng.clone());
+  }
+
   toJSON(): unknown {
     // The generator is the whole state, and the engine saves it with the other streams.
     return { name: NAME };

@@ -57,6 +57,11 @@ class RlAgentStrategy implements Strategy {
     return { f: this.config.rl.fractionBins[this.choose(this.rng.clone())], gpu: ctx.machine.earliestGpu() };
   }
 
+  // The agent is shared: a fork only reads its network (no pending transition, never taught).
+  fork(): Strategy {
+    return new RlAgentStrategy(this.config, this.rng.clone(), this.agent, this.epsilon, null);
+  }
+
   learn({ task, outcome }: StrategyFeedback): void {
     const { w, completionScale, energyScale, normaliseReward } = this.config.rl;
     const raw = -((1 - w) * (outcome.completionTime / completionScale) + w * (outcome.energy / energyScale));

@@ -21,6 +21,10 @@ class RoundRobinStrategy implements Strategy {
     return slot === 0 ? { f: 0, gpu: 0 } : { f: 1, gpu: slot - 1 };
   }
 
+  fork(): Strategy {
+    return new RoundRobinStrategy(this.turn);
+  }
+
   toJSON(): unknown {
     return { name: NAME, turn: this.turn };
   }

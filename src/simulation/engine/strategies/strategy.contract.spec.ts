@@ -65,6 +65,26 @@ describe.each(STRATEGY_DEFINITIONS.map((d) => [d.name, d] as [string, StrategyDe
     expect(sut.decide(next, ctx)).toEqual(preview);
   });
 
+  it('forks a copy that decides as it would, without changing it or its stream', () => {
+    const streams = RngStreams.fromSeed(4, ['s', 'l']);
+    const original = definition.create(env(streams));
+    drive(original, machine, stream.slice(0, 100));
+    const next = stream.slice(100, 150);
+    const saved = { strategy: JSON.stringify(original.toJSON()), streams: JSON.stringify(streams), machine: JSON.stringify(machine.toJSON()) };
+    const preview = original.preview(next[0], { machine, oracle: oracleDecision(next[0], config.machine) });
+    const forkMachine = Machine.restore(config.machine, machine.toJSON());
+
+    const fork = original.fork();
+    const decisions = next.map((task) => {
+      const decision = fork.decide(task, { machine: forkMachine, oracle: oracleDecision(task, config.machine) });
+      forkMachine.run(task, decision.f, decision.gpu);
+      return decision;
+    });
+
+    expect(decisions[0]).toEqual(preview);
+    expect({ strategy: JSON.stringify(original.toJSON()), streams: JSON.stringify(streams), machine: JSON.stringify(machine.toJSON()) }).toEqual(saved);
+  });
+
   it('continues identically after a save and restore through JSON', () => {
     const streams = RngStreams.fromSeed(4, ['s', 'l']);
     const original = definition.create(env(streams));

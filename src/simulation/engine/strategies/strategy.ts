@@ -34,6 +34,11 @@ export interface Strategy {
   readonly name: string;
   decide(task: Task, ctx: StrategyContext): Decision;
   preview(task: Task, ctx: StrategyContext): Decision;
+  /**
+   * A copy that decides as this one would from now on, on a copy of its random stream, sharing what
+   * it learned read-only; the copy is never taught, and deciding with it changes nothing here.
+   */
+  fork(): Strategy;
   /** Online learning after the task ran; optional. */
   learn?(feedback: StrategyFeedback): void;
   /** Everything besides the random stream that determines future decisions, as plain JSON. */
