@@ -126,9 +126,9 @@ describe('POST /api/tasks/placement', () => {
       const missing = await place({ ...TASK, runId: 999_999 });
       const noState = await placeBatch({ tasks: [TASK], runId: stateless.id });
 
-      expect([missing.status, missing.body.message]).toEqual([404, 'run 999999 not found']);
+      expect([missing.status, missing.body.message]).toEqual([404, ['run 999999 not found']]);
       expect(noState.status).toBe(409);
-      expect(noState.body.message).toMatch(new RegExp(`^run ${stateless.id} has no machine state yet`));
+      expect(noState.body.message).toEqual([expect.stringMatching(new RegExp(`^run ${stateless.id} has no machine state yet`))]);
     });
 
     it('places on the live machines of a run this process is executing', async () => {

@@ -168,7 +168,7 @@ export class PlacementResponse extends PlacementState {
 }
 
 export class BatchPlacement {
-  @ApiProperty({ description: 'Position of the task in the request (0-based)' }) index: number;
+  @ApiProperty({ description: 'Index (0-based) of the task in the request' }) index: number;
   @ApiProperty({ description: 'CPU run time (s) used for the task: the one given, or computed from size and intensity' }) durationEstimate: number;
   @ApiProperty({ description: "Share of the task's work on the GPU (fraction, 0–1); the rest runs on the CPU" }) gpuFraction: number;
   @ApiProperty({ nullable: true, type: Number, description: 'GPU index (0-based) that runs the GPU part; null when gpuFraction is 0' }) gpuId: number | null;
