@@ -45,6 +45,7 @@ export class ContinuousRunService implements OnApplicationBootstrap, BeforeAppli
   private timer: NodeJS.Timeout | null = null;
   private wake: (() => void) | null = null;
   private halting = false;
+  private shuttingDown = false;
 
   constructor(
     config: ConfigService<EnvironmentVariables, true>,
@@ -80,6 +81,7 @@ export class ContinuousRunService implements OnApplicationBootstrap, BeforeAppli
 
   async beforeApplicationShutdown(): Promise<void> {
     // Write what is buffered once; a database that is away must not hold the shutdown up.
+    this.shuttingDown = true;
     this.exec?.cancel();
     await this.halt();
   }
@@ -193,6 +195,11 @@ export class ContinuousRunService implements OnApplicationBootstrap, BeforeAppli
       await exec.drain();
     })()
       .catch(async (e: Error) => {
+        if (this.shuttingDown) {
+          // Writes cut short by a shutdown are no failure: the run resumes from its last commit at the next start.
+          this.logger.warn(`continuous run ${exec.runId} stopped by the shutdown before its last writes (${e.message}); it resumes from its last commit at the next start`);
+          return;
+        }
         // A run that cannot go on says so: it is marked failed, and start begins a new one.
         this.logger.error(`continuous run ${exec.runId} failed: ${e.message}`, e.stack);
         if (this.exec === exec) this.exec = null;
