@@ -136,6 +136,8 @@ async function startDetached(databaseDir: string, port: number, log: (line: stri
   }
   return async () => {
     if (!running) return;
+    // Waited for: the process stays up until the cluster is down.
+    child.ref();
     child.kill('SIGINT');
     await exited;
   };
