@@ -73,7 +73,8 @@ export class ContinuousRunService implements OnApplicationBootstrap, BeforeAppli
     if (last) {
       await this.open(last.id, last.status === 'paused');
       const exec = this.exec;
-      if (exec) this.logger.log(`continuous run ${last.id} resumed at task ${exec.replayUntil} (replaying from its checkpoint at task ${exec.processed})`);
+      const replay = exec?.replaying ? ` (replaying from its checkpoint at task ${exec.processed})` : '';
+      if (exec) this.logger.log(`continuous run ${last.id} resumed at task ${exec.replayUntil}${replay}`);
     } else if (this.autostart) {
       await this.start();
     }
