@@ -3,7 +3,7 @@ import { createApp } from './app.setup.js';
 import { pinNextTickShape } from './common/next-tick-shape.js';
 import { InvalidEnvironmentError } from './config/env.schema.js';
 import { readEnv } from './config/env.js';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedded-postgres.js';
+import { EmbeddedPortInUseError, startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedded-postgres.js';
 import { createRootLogger, PinoNestLogger } from './observability/logger.js';
 
 async function bootstrap(): Promise<void> {
@@ -48,7 +48,7 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((e: unknown) => {
-  // A bad environment is the operator's to fix: say what, without a stack.
-  console.error(e instanceof InvalidEnvironmentError ? e.message : e);
+  // A bad environment or a taken port is the operator's to fix: say what, without a stack.
+  console.error(e instanceof InvalidEnvironmentError || e instanceof EmbeddedPortInUseError ? e.message : e);
   process.exit(1);
 });

@@ -27,7 +27,9 @@ describe('crash safety', () => {
   let databaseUrl: string;
   let port: number;
   let app: ChildApp | undefined;
-  const env = () => ({ DATABASE_URL: databaseUrl, PORT: String(port), SIM_TICK_MS: '0', SIM_FLUSH_TASKS: '500' });
+  // Checkpoints by time as well (every second): they fall between window and retrain boundaries,
+  // with fits in flight, and the resumed run must still equal an uninterrupted one.
+  const env = () => ({ DATABASE_URL: databaseUrl, PORT: String(port), SIM_TICK_MS: '0', SIM_FLUSH_TASKS: '500', SIM_CHECKPOINT_MS: '1000' });
 
   beforeAll(async () => {
     databaseUrl = await createDatabase('resume');

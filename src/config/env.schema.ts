@@ -103,6 +103,10 @@ export class EnvironmentVariables {
   @IntRange(1, 1000000)
   SIM_CHECKPOINT_TASKS = 5000;
 
+  // A slow run (the continuous one at its tick) also saves its state this often, so a restart replays little.
+  @IntRange(1000, 3600000)
+  SIM_CHECKPOINT_MS = 60000;
+
   @IntRange(1, 100000)
   SIM_RETRAIN_INTERVAL = 50;
 

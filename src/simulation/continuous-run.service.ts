@@ -8,13 +8,15 @@ import { RunStoreRepository } from './runs/run-store.repository.js';
 import { finishedSummary } from './runs/run-summary.js';
 import { SimulationEvents } from './simulation-events.js';
 
-// With SIM_TICK_MS=0 the run goes as fast as it can, this many tasks between yields.
+// With SIM_TICK_MS=0, and while a reopened run replays to where it was, the run goes as fast as it
+// can, this many tasks between yields.
 const FAST_CHUNK = 200;
 
 export interface ContinuousStatus {
   runId: number | null;
   isRunning: boolean;
   isPaused: boolean;
+  /** Tasks of the run so far; after a restart, the stored progress while the run replays up to it. */
   tasksProcessed: number;
   tickMs: number;
   /** Set while writes to PostgreSQL fail; the run retries with backoff. */
@@ -37,6 +39,7 @@ export class ContinuousRunService implements OnApplicationBootstrap, BeforeAppli
   private timer: NodeJS.Timeout | null = null;
   private wake: (() => void) | null = null;
   private halting = false;
+  private shuttingDown = false;
 
   constructor(
     config: ConfigService<EnvironmentVariables, true>,
@@ -63,7 +66,9 @@ export class ContinuousRunService implements OnApplicationBootstrap, BeforeAppli
     const last = unfinished.at(-1);
     if (last) {
       await this.open(last.id, last.status === 'paused');
-      this.logger.log(`continuous run ${last.id} resumed at task ${this.exec?.processed}`);
+      const exec = this.exec;
+      const replay = exec?.replaying ? ` (replaying from its checkpoint at task ${exec.processed})` : '';
+      if (exec) this.logger.log(`continuous run ${last.id} resumed at task ${exec.replayUntil}${replay}`);
     } else if (this.autostart) {
       await this.start();
     }
@@ -71,6 +76,7 @@ export class ContinuousRunService implements OnApplicationBootstrap, BeforeAppli
 
   async beforeApplicationShutdown(): Promise<void> {
     // Write what is buffered once; a database that is away must not hold the shutdown up.
+    this.shuttingDown = true;
     this.exec?.cancel();
     await this.halt();
   }
@@ -80,7 +86,8 @@ export class ContinuousRunService implements OnApplicationBootstrap, BeforeAppli
       runId: this.exec?.runId ?? null,
       isRunning: this.exec !== null && !this.paused,
       isPaused: this.exec !== null && this.paused,
-      tasksProcessed: this.exec?.processed ?? 0,
+      // A replay steps through tasks already counted: the counter never goes back.
+      tasksProcessed: this.exec ? Math.max(this.exec.processed, this.exec.replayUntil) : 0,
       tickMs: this.tickMs,
       stalled: this.exec?.stalled ?? null,
     };
@@ -134,10 +141,16 @@ export class ContinuousRunService implements OnApplicationBootstrap, BeforeAppli
   }
 
   private async open(runId: number, paused: boolean): Promise<void> {
-    this.exec = await this.factory.open(runId, {
-      onStep: (step, engine) => this.events.tasks.next({ runId, step, engine }),
-      onRetrain: (info) => this.events.retrains.next({ runId, info }),
+    // The live feed has seen the tasks and retrains of a replay already.
+    const exec: RunExecution = await this.factory.open(runId, {
+      onStep: (step, engine) => {
+        if (step.index >= exec.replayUntil) this.events.tasks.next({ runId, step, engine });
+      },
+      onRetrain: (info) => {
+        if (!exec.replaying) this.events.retrains.next({ runId, info });
+      },
     });
+    this.exec = exec;
     this.paused = paused;
     if (!paused) this.run();
   }
@@ -148,17 +161,24 @@ export class ContinuousRunService implements OnApplicationBootstrap, BeforeAppli
     this.halting = false;
     this.loop = (async () => {
       while (!this.halting && this.exec === exec && !this.paused) {
-        await exec.advance(this.tickMs === 0 ? FAST_CHUNK : 1);
+        // A reopened run replays to its stored progress at full speed, then goes on at tick pace.
+        const fast = this.tickMs === 0 || exec.replaying;
+        await exec.advance(exec.replaying ? Math.min(FAST_CHUNK, exec.replayUntil - exec.processed) : fast ? FAST_CHUNK : 1);
         await exec.flushIfDue();
         await new Promise<void>((resolve) => {
           this.wake = resolve;
-          this.timer = this.tickMs === 0 ? null : setTimeout(resolve, this.tickMs);
-          if (this.tickMs === 0) setImmediate(resolve);
+          this.timer = fast ? null : setTimeout(resolve, this.tickMs);
+          if (fast) setImmediate(resolve);
         });
       }
       await exec.drain();
     })()
       .catch(async (e: Error) => {
+        if (this.shuttingDown) {
+          // Writes cut short by a shutdown are no failure: the run resumes from its last commit at the next start.
+          this.logger.warn(`continuous run ${exec.runId} stopped by the shutdown before its last writes (${e.message}); it resumes from its last commit at the next start`);
+          return;
+        }
         // A run that cannot go on says so: it is marked failed, and start begins a new one.
         this.logger.error(`continuous run ${exec.runId} failed: ${e.message}`, e.stack);
         if (this.exec === exec) this.exec = null;

@@ -10,10 +10,18 @@ export interface ChildApp {
   exited: Promise<number | null>;
 }
 
+export interface SpawnOptions {
+  /** Working directory (default: the project root). */
+  cwd?: string;
+  /** In a process group of its own, as `npm start` in a terminal is: signal it with process.kill(-pid). */
+  detached?: boolean;
+}
+
 /** Runs the built service (dist/main.js) as its own process, with exactly the given environment on top of PATH. */
-export function spawnApp(env: Record<string, string>): ChildApp {
+export function spawnApp(env: Record<string, string>, options: SpawnOptions = {}): ChildApp {
   const child = spawn(process.execPath, [path.join(ROOT, 'dist/main.js')], {
-    cwd: ROOT,
+    cwd: options.cwd ?? ROOT,
+    detached: options.detached ?? false,
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', SIM_AUTOSTART: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

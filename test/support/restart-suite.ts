@@ -29,6 +29,6 @@ export function restartSuite(name: string): RestartSuite {
     if (suite.app && suite.app.child.exitCode === null) suite.app.child.kill('SIGKILL');
     await suite.progress?.close();
     await dropDatabase(suite.databaseUrl);
-  });
+  }, 30_000);
   return suite;
 }

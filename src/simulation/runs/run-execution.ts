@@ -5,7 +5,7 @@ import type { FitOutcome } from '../training/forest-fit.worker.js';
 import type { ModelTrainer } from '../training/model-trainer.service.js';
 import { RunBatch } from './run-batch.js';
 import type { RunStoreRepository } from './run-store.repository.js';
-import { WindowAccumulator } from './window-accumulator.js';
+import { WindowAccumulator, type WindowState } from './window-accumulator.js';
 
 /** How a run persists and learns. */
 export interface RunSettings {
@@ -15,8 +15,10 @@ export interface RunSettings {
   flushMs: number;
   /** Tasks per metrics window. */
   windowSize: number;
-  /** Save the engine state every this many tasks (a multiple of windowSize and of the retrain interval). */
+  /** Save the engine state every this many tasks (a multiple of windowSize and of the retrain interval)… */
   checkpointEvery: number;
+  /** …and whenever this many ms have passed since the last save, so a slow run has a recent one too. */
+  checkpointMs: number;
   /**
    * A model fitted after task p takes effect before task p + retrainLag (the run waits there for
    * it). It may exceed the retrain interval: then several fits are in flight at once.
@@ -40,6 +42,16 @@ export interface RunCheckpoint {
   engine: unknown;
   pendingRetrainAt: number | null;
   fitsInFlight?: FitInFlight[];
+  /** The metrics window in progress (absent in checkpoints taken on a window boundary by older versions). */
+  windows?: WindowState;
+}
+
+/** Where a reopened run starts from: what its checkpoint saved besides the engine, and its stored progress. */
+export interface RunResume {
+  pendingRetrainAt: number | null;
+  fitsInFlight: FitInFlight[];
+  replayUntil: number;
+  windows?: WindowState;
 }
 
 export interface RunListener {
@@ -60,6 +72,8 @@ export interface RunDeps {
   cache: RunCacheService;
   listener?: RunListener;
   metrics?: RunMetricsSink;
+  /** Wall-clock ms for flush and checkpoint timing (Date.now; a test passes its own). */
+  clock?: () => number;
 }
 
 interface Training {
@@ -86,7 +100,9 @@ export class RunExecution {
   // and the committed progress still only ever moves forward over contiguous batches.
   private readonly inflight: Promise<void>[] = [];
   private lastCommit: Promise<void> = Promise.resolve();
-  private lastFlushAt = Date.now();
+  private readonly clock: () => number;
+  private lastFlushAt: number;
+  private lastCheckpointAt: number;
   // Fits started and not yet installed in the engine, oldest first.
   private readonly trainings: Training[] = [];
   private lastRetrainAt: number | null = null;
@@ -94,7 +110,7 @@ export class RunExecution {
   // Index of the first task in the current batch: a batch below replayUntil may meet stored rows.
   private batchStart: number;
   /** Tasks below this index were committed before the run was reopened: replaying them meets stored rows. */
-  private readonly replayUntil: number;
+  readonly replayUntil: number;
   /** Set while flushes fail (the database is away); cleared by the next success. */
   stalled: string | null = null;
 
@@ -105,11 +121,13 @@ export class RunExecution {
     readonly total: number | null,
     private readonly settings: RunSettings,
     private readonly deps: RunDeps,
-    resume: { pendingRetrainAt: number | null; fitsInFlight: FitInFlight[]; replayUntil: number } = { pendingRetrainAt: null, fitsInFlight: [], replayUntil: 0 },
+    resume: RunResume = { pendingRetrainAt: null, fitsInFlight: [], replayUntil: 0 },
   ) {
+    this.clock = deps.clock ?? Date.now;
+    this.lastFlushAt = this.lastCheckpointAt = this.clock();
     this.replayUntil = resume.replayUntil;
     this.batchStart = engine.processed;
-    this.windows = new WindowAccumulator(settings.windowSize);
+    this.windows = new WindowAccumulator(settings.windowSize, resume.windows);
     this.batch = new RunBatch(tasks === null);
     // Fits that were running when the checkpoint was taken start again, with the same options.
     for (const fit of resume.fitsInFlight) this.startTraining(fit.trainedAt, fit.options);
@@ -118,6 +136,11 @@ export class RunExecution {
 
   get processed(): number {
     return this.engine.processed;
+  }
+
+  /** True while the run steps through tasks it had committed before it was reopened. */
+  get replaying(): boolean {
+    return this.processed < this.replayUntil;
   }
 
   get done(): boolean {
@@ -138,13 +161,15 @@ export class RunExecution {
       this.deps.listener?.onStep?.(step, this.engine);
       this.deps.metrics?.taskProcessed();
       const processed = index + 1;
-      if (processed % this.settings.checkpointEvery === 0) {
+      if (processed % this.settings.checkpointEvery === 0 || this.clock() - this.lastCheckpointAt >= this.settings.checkpointMs) {
         // The snapshot is taken before a retrain due here draws its seed, so a resume replays the
         // same draw; fits in flight are saved with the options they drew, and a resume restarts them.
         const pendingRetrainAt = step.retrainDue ? processed : null;
         const fitsInFlight = this.trainings.map(({ trainedAt, options }) => ({ trainedAt, options }));
-        await this.flush({ taskIndex: processed, engine: this.engine.snapshot(), pendingRetrainAt, fitsInFlight });
-      } else if (step.retrainDue || this.batch.size >= this.settings.flushTasks || Date.now() - this.lastFlushAt >= this.settings.flushMs) {
+        // The engine is exact at any task; the metrics window in progress is saved with it.
+        this.lastCheckpointAt = this.clock();
+        await this.flush({ taskIndex: processed, engine: this.engine.snapshot(), pendingRetrainAt, fitsInFlight, windows: this.windows.toJSON() });
+      } else if (step.retrainDue || this.batch.size >= this.settings.flushTasks || this.clock() - this.lastFlushAt >= this.settings.flushMs) {
         // A retrain reads its rows from PostgreSQL: they are flushed first.
         await this.flush();
       }
@@ -155,7 +180,7 @@ export class RunExecution {
 
   /** Writes what is buffered (time-based flushes of a slow run call this too). */
   async flushIfDue(): Promise<void> {
-    if (this.batch.size > 0 && Date.now() - this.lastFlushAt >= this.settings.flushMs) await this.flush();
+    if (this.batch.size > 0 && this.clock() - this.lastFlushAt >= this.settings.flushMs) await this.flush();
   }
 
   /** Flushes everything (closing a partial window when the run is over) and waits for it. */
@@ -189,7 +214,7 @@ export class RunExecution {
     const mayExist = this.batchStart < this.replayUntil;
     this.batch = new RunBatch(this.tasks === null);
     this.batchStart = this.processed;
-    this.lastFlushAt = Date.now();
+    this.lastFlushAt = this.clock();
     const progress = {
       tasksProcessed: this.processed,
       checkpoint,

@@ -36,6 +36,7 @@ export class RunFactory {
       flushMs: config.get('SIM_FLUSH_MS', { infer: true }),
       windowSize: config.get('SIM_WINDOW_TASKS', { infer: true }),
       checkpointEvery: config.get('SIM_CHECKPOINT_TASKS', { infer: true }),
+      checkpointMs: config.get('SIM_CHECKPOINT_MS', { infer: true }),
       retrainLag: config.get('SIM_RETRAIN_LAG', { infer: true }),
       holdoutFraction: 0.2,
     };
@@ -77,6 +78,7 @@ export class RunFactory {
       pendingRetrainAt: checkpoint?.pendingRetrainAt ?? null,
       fitsInFlight: checkpoint?.fitsInFlight ?? [],
       replayUntil: run.tasksProcessed,
+      windows: checkpoint?.windows,
     });
   }
 }

@@ -126,6 +126,12 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
     while (this.queue.length > 0 && !this.shuttingDown) {
       const id = this.queue.shift() as number;
       await this.execute(id).catch(async (e: Error) => {
+        if (this.shuttingDown) {
+          // Writes cut short by a shutdown (the database going away with it) are no failure of the
+          // run: it stays running and resumes from its last commit at the next start.
+          this.logger.warn(`run ${id} stopped by the shutdown before its last writes (${e.message}); it resumes from its last commit at the next start`);
+          return;
+        }
         this.logger.error(`run ${id} failed: ${e.message}`, e.stack);
         await this.store.setStatus(id, 'failed', { error: e.message, finished: true }).catch(() => undefined);
       });

@@ -12,19 +12,40 @@ interface Acc {
   losses: number;
 }
 
+/** The window in progress, as JSON (saved with a checkpoint so a resume can finish it). */
+export interface WindowState {
+  firstTaskId: number | null;
+  inWindow: number;
+  accs: [string, Acc][];
+}
+
 const empty = (): Acc => ({ count: 0, total: 0, min: Infinity, max: -Infinity, energy: 0, cost: 0, wins: 0, losses: 0 });
 
 /**
  * Per-strategy aggregates over windows of K consecutive tasks of a run (DESIGN.md `metrics`):
  * completion times, energy, cost, wins and losses. Windows are aligned on the run's task index,
- * so a run resumed from a window-aligned checkpoint rebuilds them exactly.
+ * and the window in progress is saved with a checkpoint, so a resumed run rebuilds them exactly.
  */
 export class WindowAccumulator {
   private accs = new Map<string, Acc>();
   private firstTaskId: number | null = null;
   private inWindow = 0;
 
-  constructor(private readonly size: number) {}
+  constructor(
+    private readonly size: number,
+    state?: WindowState,
+  ) {
+    if (!state) return;
+    // min and max of an accumulator always hold a number once it has a task, so JSON keeps them.
+    this.accs = new Map(state.accs.map(([name, acc]) => [name, { ...acc }]));
+    this.firstTaskId = state.firstTaskId;
+    this.inWindow = state.inWindow;
+  }
+
+  /** The window in progress (empty right after a window closes). */
+  toJSON(): WindowState {
+    return { firstTaskId: this.firstTaskId, inWindow: this.inWindow, accs: [...this.accs].map(([name, acc]) => [name, { ...acc }]) };
+  }
 
   /** Adds a step; returns the finished window's rows when this step completes one. */
   add(step: StepResult): WindowRow[] {

@@ -1,0 +1,109 @@
+import type { RunCacheService } from '../../cache/run-cache.service.js';
+import { SimulationEngine } from '../engine/index.js';
+import type { ModelTrainer } from '../training/model-trainer.service.js';
+import type { RunBatch, WindowRow } from './run-batch.js';
+import { RunExecution, type RunCheckpoint, type RunSettings } from './run-execution.js';
+import type { RunStoreRepository } from './run-store.repository.js';
+
+const SETTINGS: RunSettings = {
+  flushTasks: 10,
+  flushMs: 3_600_000,
+  windowSize: 20,
+  checkpointEvery: 1000,
+  checkpointMs: 60_000,
+  retrainLag: 0,
+  holdoutFraction: 0.2,
+};
+
+// No hybrid_ml: nothing to train, so the run needs no trainer.
+const engineConfig = { seed: 7, strategies: ['round_robin', 'greedy', 'eft', 'oracle'], learning: { mode: 'external' as const } };
+
+/** A run over a fake store that records what each flush carried, on a clock the test moves. */
+function harness(engine = SimulationEngine.create(engineConfig), resume?: ConstructorParameters<typeof RunExecution>[6]) {
+  const clock = { now: 0 };
+  const checkpoints: RunCheckpoint[] = [];
+  const windows: WindowRow[] = [];
+  const writer = {
+    flush: async (_runId: number, batch: RunBatch, progress: { checkpoint?: RunCheckpoint }) => {
+      windows.push(...batch.windows);
+      // Stored as jsonb: what a resume reads back is the JSON of it.
+      if (progress.checkpoint) checkpoints.push(JSON.parse(JSON.stringify(progress.checkpoint)) as RunCheckpoint);
+    },
+  };
+  const deps = {
+    writer: writer as unknown as RunStoreRepository,
+    trainer: {} as ModelTrainer,
+    cache: { invalidateRun: async () => undefined } as unknown as RunCacheService,
+    clock: () => clock.now,
+  };
+  const sut = new RunExecution(1, engine, null, null, SETTINGS, deps, resume);
+  return { sut, clock, checkpoints, windows };
+}
+
+describe(RunExecution.name, () => {
+  it('checkpoints once SIM_CHECKPOINT_MS has passed since the last checkpoint, between the task-count ones', async () => {
+    const { sut, clock, checkpoints } = harness();
+    await sut.advance(25);
+    clock.now = 59_999;
+    await sut.advance(5);
+    await sut.drain();
+    expect(checkpoints).toEqual([]);
+
+    clock.now = 60_000;
+    await sut.advance(1);
+    await sut.advance(10);
+    clock.now = 119_999;
+    await sut.advance(10);
+    clock.now = 120_000;
+    await sut.advance(1);
+    await sut.drain();
+    expect(checkpoints.map((c) => c.taskIndex)).toEqual([31, 52]);
+  });
+
+  it('counts the time from the last checkpoint, whichever kind it was', async () => {
+    const { sut, clock, checkpoints } = harness();
+    await sut.advance(999);
+    clock.now = 30_000;
+    await sut.advance(1);
+    clock.now = 89_999;
+    await sut.advance(10);
+    clock.now = 90_000;
+    await sut.advance(1);
+    await sut.drain();
+    expect(checkpoints.map((c) => c.taskIndex)).toEqual([1000, 1011]);
+  });
+
+  it('resumed from a checkpoint taken in the middle of a metrics window, writes the windows of an uninterrupted run', async () => {
+    const uninterrupted = harness();
+    await uninterrupted.sut.advance(100);
+    await uninterrupted.sut.drain();
+
+    const interrupted = harness();
+    await interrupted.sut.advance(30);
+    interrupted.clock.now = 60_000;
+    await interrupted.sut.advance(1);
+    await interrupted.sut.advance(9);
+    await interrupted.sut.drain();
+    const [checkpoint] = interrupted.checkpoints;
+    expect(checkpoint.taskIndex % SETTINGS.windowSize).not.toBe(0);
+
+    const resumed = harness(SimulationEngine.restore(checkpoint.engine), {
+      pendingRetrainAt: checkpoint.pendingRetrainAt,
+      fitsInFlight: [],
+      replayUntil: 40,
+      windows: checkpoint.windows,
+    });
+    await resumed.sut.advance(100 - checkpoint.taskIndex);
+    await resumed.sut.drain();
+    expect(resumed.windows).toEqual(uninterrupted.windows.filter((w) => w.windowStart >= 20));
+  });
+
+  it('says it replays until it has stepped past the stored progress', async () => {
+    const { sut } = harness(SimulationEngine.create(engineConfig), { pendingRetrainAt: null, fitsInFlight: [], replayUntil: 15 });
+    expect(sut.replaying).toBe(true);
+    await sut.advance(14);
+    expect(sut.replaying).toBe(true);
+    await sut.advance(1);
+    expect(sut.replaying).toBe(false);
+  });
+});
