@@ -28,7 +28,7 @@ describe('start-up and shutdown of the built service', () => {
     );
     expect(app.output()).not.toContain('starting embedded PostgreSQL');
     expect(existsSync(path.join(ROOT, '.data/pg-e2e-production'))).toBe(false);
-  });
+  }, 30_000);
 
   it('applies migrations at start, serves, and on SIGTERM turns unready and exits 0', async () => {
     const databaseUrl = await createDatabase('startup');
