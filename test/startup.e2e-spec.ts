@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { ROOT, spawnApp, waitFor200 } from './support/child-app.js';
 import { createDatabase, dropDatabase } from './support/database.js';
 import { freePort } from './support/ports.js';
-import { spawnApp, waitFor200 } from './support/child-app.js';
 
 describe('start-up and shutdown of the built service', () => {
   it('refuses to start on a bad environment value, naming the variable and what it must be', async () => {
@@ -17,6 +19,19 @@ describe('start-up and shutdown of the built service', () => {
     expect(out).toContain('SIM_AUTOSTART=maybe: must be true or false');
     expect(out).toContain('REDIS_URL=http://x: must be a redis:// URL');
   });
+
+  it('refuses to start in production without DATABASE_URL, before starting any embedded PostgreSQL', async () => {
+    const app = spawnApp({ NODE_ENV: 'production', API_KEY: 'k', EMBEDDED_PG_DIR: '.data/pg-e2e-production', EMBEDDED_PG_PORT: '15435' });
+    try {
+      expect(await app.exited).toBe(1);
+      expect(app.output()).toContain(
+        'Invalid environment: DATABASE_URL: must be set when NODE_ENV=production (the embedded PostgreSQL is for development and tests)',
+      );
+      expect(existsSync(path.join(ROOT, '.data/pg-e2e-production'))).toBe(false);
+    } finally {
+      app.child.kill('SIGKILL');
+    }
+  }, 30_000);
 
   it('applies migrations at start, serves, and on SIGTERM turns unready and exits 0', async () => {
     const databaseUrl = await createDatabase('startup');

@@ -48,6 +48,20 @@ describe(validateEnv.name, () => {
     expect(() => validateEnv({ [name]: value })).toThrow(`${name}=${value}: must be`);
   });
 
+  it('refuses production without DATABASE_URL: no embedded database inside a container', () => {
+    expect(() => validateEnv({ NODE_ENV: 'production', API_KEY: 'k' })).toThrow(
+      new InvalidEnvironmentError('Invalid environment: DATABASE_URL: must be set when NODE_ENV=production (the embedded PostgreSQL is for development and tests)'),
+    );
+    expect(validateEnv({ NODE_ENV: 'production', API_KEY: 'k', DATABASE_URL: 'postgres://db/x' })).toMatchObject({ DATABASE_URL: 'postgres://db/x' });
+    expect(validateEnv({ NODE_ENV: 'development' }).DATABASE_URL).toBeUndefined();
+  });
+
+  it('names both production requirements at once', () => {
+    expect(() => validateEnv({ NODE_ENV: 'production' })).toThrow(
+      'Invalid environment: DATABASE_URL: must be set when NODE_ENV=production (the embedded PostgreSQL is for development and tests), API_KEY: must be set when NODE_ENV=production',
+    );
+  });
+
   it('keeps the continuous run\'s retrain lag below its interval, and lets a batch run\'s span several', () => {
     expect(() => validateEnv({ SIM_RETRAIN_INTERVAL: '50', SIM_RETRAIN_LAG: '50' })).toThrow('SIM_RETRAIN_LAG=50: must be smaller than SIM_RETRAIN_INTERVAL (50)');
     expect(validateEnv({ SIM_BATCH_RETRAIN_INTERVAL: '1000', SIM_BATCH_RETRAIN_LAG: '4000' })).toMatchObject({ SIM_BATCH_RETRAIN_LAG: 4000 });

@@ -174,6 +174,11 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
 
 function crossChecks(c: EnvironmentVariables): string[] {
   const problems: string[] = [];
+  // A production deployment (a container) brings its own PostgreSQL: the embedded one would keep the data
+  // inside the container, and the production image does not install it.
+  if (c.NODE_ENV === 'production' && !c.DATABASE_URL) {
+    problems.push('DATABASE_URL: must be set when NODE_ENV=production (the embedded PostgreSQL is for development and tests)');
+  }
   // An open write API in production is a misconfiguration, not a default.
   if (c.NODE_ENV === 'production' && !c.API_KEY) problems.push('API_KEY: must be set when NODE_ENV=production');
   // Checkpoints must fall on window and retrain boundaries, and a model must take effect before the

