@@ -155,6 +155,31 @@ function fakeClock(cache: RunCacheService): { advance(ms: number): void } {
     expect(computations()).toBe(2);
   }, 30_000);
 
+  it('gives the held answer at once while Redis is frozen, and refreshes it from PostgreSQL', async () => {
+    const run = await insertRun(databaseUrl, { tasks: 110, seed: 7 });
+    const computations = () => aggregates.mock.calls.filter(([id]) => id === run.runId).length;
+    const first = await board(run);
+    clock.advance(TTL_MS + 1);
+    gate = new Gate();
+    redis.freeze();
+    try {
+      // The version lookup times out and Redis is bypassed: the held answer is still given.
+      expect(await board(run)).toEqual(first);
+      await gate.entered;
+      expect(await board(run)).toEqual(first);
+      expect(computations()).toBe(2);
+      gate.open();
+      await cache.whenRefreshed();
+      expect(await board(run)).toEqual(first);
+      expect(computations()).toBe(2);
+    } finally {
+      redis.thaw();
+    }
+    // Past the bypass (on the test's clock), with Redis answering again.
+    clock.advance(1001);
+    await until(async () => (await sut.app.get(CacheService).state()) === 'up', 5000, 'cache up');
+  }, 30_000);
+
   it('gives no answer from before a deletion-like invalidation: the next read waits for the current one', async () => {
     const run = await insertRun(databaseUrl, { tasks: 180, seed: 5 });
     expect(tasksIn(await board(run))).toBe(180);

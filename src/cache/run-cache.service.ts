@@ -72,8 +72,10 @@ const isStored = (value: unknown): value is Stored => typeof value === 'object' 
  * version another process already used. Concurrent reads of one key share one version lookup, one
  * cache read and at most one computation per process; a refresh first looks for an answer another
  * process stored under the key (replicas do not lock: at most one refresh per read in each). A
- * cache that fails or times out is bypassed: no request waits longer than one cache timeout plus its
- * query. Bypassed, or off (CACHE_TTL_S=0), reads keep only the sharing of concurrent computations.
+ * cache that fails or times out is bypassed for BYPASS_AFTER_FAILURE_MS: no request waits longer than
+ * one cache timeout plus its query, answers held in memory are given as above (under the latest version
+ * this process knows), and what is computed meanwhile is kept in memory only. Off (CACHE_TTL_S=0),
+ * reads keep only the sharing of concurrent computations.
  *
  * Answers kept in process memory are frozen (see share).
  */
@@ -113,17 +115,22 @@ export class RunCacheService implements BeforeApplicationShutdown {
   async wrap<T>(runId: number, name: string, params: Record<string, unknown>, compute: () => Promise<T>): Promise<T> {
     // Without a cache, concurrent reads of one key still share one computation (a burst of them
     // would otherwise queue for database connections), started after this process's last write.
-    const direct = () => this.once(this.key(runId, this.versions.get(runId) ?? 0, `${name}:direct`, params), compute);
-    if (this.off || this.clock() < this.bypassUntil) return direct();
-    const errorsBefore = this.cache.counters.errors;
-    const version = await this.version(runId);
-    // The lookup failed or timed out: the cache is away, do not pay a second timeout on it.
-    if (this.cache.counters.errors !== errorsBefore) {
-      this.bypassUntil = this.clock() + BYPASS_AFTER_FAILURE_MS;
-      return direct();
+    if (this.off) return this.once(this.key(runId, this.versions.get(runId) ?? 0, `${name}:direct`, params), compute);
+    // While the shared cache is bypassed, the version is the latest this process knows, and
+    // answers are computed without it; those held in memory are given as always.
+    let shared = this.clock() >= this.bypassUntil;
+    let version = this.versions.get(runId) ?? 0;
+    if (shared) {
+      const errorsBefore = this.cache.counters.errors;
+      version = await this.version(runId);
+      // The lookup failed or timed out: the cache is away, do not pay a second timeout on it.
+      if (this.cache.counters.errors !== errorsBefore) {
+        this.bypassUntil = this.clock() + BYPASS_AFTER_FAILURE_MS;
+        shared = false;
+      }
     }
     const read = this.read(runId, name, params);
-    const load = () => this.load(read, runId, version, this.key(runId, version, name, params), compute);
+    const load = () => this.load(read, runId, version, this.key(runId, version, name, params), compute, shared);
     const held = this.held.get(read);
     if (held && this.fresh(held, version)) {
       this.counters.localHits++;
@@ -150,10 +157,13 @@ export class RunCacheService implements BeforeApplicationShutdown {
     await Promise.race([this.whenRefreshed(), waited]).finally(() => clearTimeout(timer));
   }
 
-  /** The answer under `key` in the shared cache while fresh, else computed (and stored); kept in memory either way. */
-  private load<T>(read: string, runId: number, version: number, key: string, compute: () => Promise<T>): Promise<T> {
+  /**
+   * The answer under `key` in the shared cache while fresh, else computed (and stored); kept in
+   * memory either way. Without `shared` (the cache is bypassed), computed and kept in memory only.
+   */
+  private load<T>(read: string, runId: number, version: number, key: string, compute: () => Promise<T>, shared: boolean): Promise<T> {
     return this.once(key, async () => {
-      const stored = await this.cache.get<unknown>(key);
+      const stored = shared ? await this.cache.get<unknown>(key) : undefined;
       if (isStored(stored) && this.clock() - stored.at < this.ttlMs) {
         this.keep(read, runId, version, stored.answer, stored.at);
         return stored.answer as T;
@@ -162,7 +172,7 @@ export class RunCacheService implements BeforeApplicationShutdown {
       const value = await compute();
       this.keep(read, runId, version, value, at);
       // Storing must not hold the answer back when the cache is slow.
-      void this.cache.set(key, { at, answer: value } satisfies Stored);
+      if (shared) void this.cache.set(key, { at, answer: value } satisfies Stored);
       return value;
     });
   }
