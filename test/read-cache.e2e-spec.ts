@@ -66,21 +66,21 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs = 5000): Promi
     for (const name of ['leaderboard', 'comparative', 'windows', 'training-stats', 'training-model']) {
       expect(keys.some((k) => k.includes(`:${name}:`))).toBe(true);
     }
-    // The stored value is the answer itself; a second read is answered from process memory.
+    // The stored value is the answer with when its computation started; a second read is answered from process memory.
     const localHitsBefore = sut.app.get(RunCacheService).counters.localHits;
     const again = await timedGet(`${sut.url}${paths()[0]}`);
-    expect(JSON.parse((await client.get(key))!)).toEqual(again.body);
+    expect(JSON.parse((await client.get(key))!)).toEqual({ at: expect.any(Number), answer: again.body });
     expect(sut.app.get(RunCacheService).counters.localHits).toBe(localHitsBefore + 1);
   });
 
-  it('answers with the new data right after a flush invalidates the run', async () => {
+  it('answers with the new data right after the run is invalidated (as a deletion does)', async () => {
     const before = (await timedGet(`${sut.url}${paths()[0]}`)).body as { items: { tasks: number }[] };
     expect(before.items[0].tasks).toBe(200);
     const db = new pg.Client({ connectionString: databaseUrl });
     await db.connect();
     await appendTasks(db, run.runId, 200, 10, 5);
     await db.end();
-    // Without the flush's invalidation the cached answer is still served ...
+    // Without an invalidation the cached answer is still served ...
     expect(((await timedGet(`${sut.url}${paths()[0]}`)).body as typeof before).items[0].tasks).toBe(200);
     const oldKey = await sut.app.get(RunCacheService).currentKey(run.runId, 'leaderboard', {});
     await sut.app.get(RunCacheService).invalidateRun(run.runId);

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { HttpException, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { CacheService } from './cache.service.js';
 import { share } from './shared-answer.js';
@@ -12,89 +12,205 @@ const BYPASS_AFTER_FAILURE_MS = 1000;
 // How long a version read from the shared cache is trusted before asking again: another
 // process's invalidation reaches this one within this delay (this process's own, at once).
 const VERSION_MEMO_MS = 100;
-// Answers kept in process memory, by versioned key, the most recently used first: up to this many
-// list items in all (a comparative page of 1,000 tasks is ~2 MB, so at most ~40 MB).
+// Answers kept in process memory, one per read (its latest version), the most recently used
+// first: up to this many list items in all (a comparative page of 1,000 tasks is ~2 MB, so at
+// most ~40 MB).
 const LOCAL_ITEMS = 20_000;
-const localSize = (value: object): number => {
-  const items = Array.isArray(value) ? value : (value as { items?: unknown }).items;
+// After a refresh failed (PostgreSQL away), the last answer is still given for this long past its
+// TTL, and the refresh is tried again at most this often.
+const STALE_IF_ERROR_MS = 60_000;
+const RETRY_AFTER_FAILURE_MS = 1000;
+// How long a shutdown waits for the refreshes running (a database that is away must not hold it up).
+const SHUTDOWN_WAIT_MS = 5000;
+const localSize = (held: Held): number => {
+  const value = held.value as { items?: unknown } | null;
+  const items = Array.isArray(value) ? value : typeof value === 'object' && value !== null ? value.items : undefined;
   return 1 + (Array.isArray(items) ? items.length : 0);
 };
 
-/** The read an answer kept in process memory answers: its run, the run's version then, and its key. */
+/** The read an answer kept in process memory answers: its run, the run's version then, and the read. */
 export interface AnswerOrigin {
   readonly runId: number;
   readonly version: number;
-  readonly key: string;
+  /** The read, whatever the version: `run:<id>:<name>:<params>`. */
+  readonly read: string;
 }
 
+/** The latest answer this process holds for one read, and what it knows of it. */
+interface Held {
+  readonly value: unknown;
+  readonly version: number;
+  /** When its computation started (by the service's clock): its data is at least this recent. */
+  readonly at: number;
+  /** A refresh of it failed since: given longer (STALE_IF_ERROR_MS), refreshed no sooner than this. */
+  failedUntil?: number;
+}
+
+/** What the shared cache holds under a versioned key: the answer, and when its computation started. */
+interface Stored {
+  at: number;
+  answer: unknown;
+}
+const isStored = (value: unknown): value is Stored => typeof value === 'object' && value !== null && typeof (value as Stored).at === 'number' && 'answer' in value;
+
 /**
- * Cache-aside for reads that depend on one run's data. Keys carry the run's data version, so a
- * flush that changes the run makes every older key unreachable at once (they expire by TTL).
+ * Cache-aside with stale-while-revalidate for reads that depend on one run's data. Keys carry the
+ * run's data version, so a flush that changes the run makes every older key unreachable at once
+ * (they expire by TTL).
  *
- * The shared version is re-read at most every VERSION_MEMO_MS per run.
- * Versions are wall-clock milliseconds (bumped past the last one seen), so processes sharing one
- * Redis never hand out a version another process already used. Concurrent reads of one key share
- * one version lookup, one cache read and at most one computation per process. A cache that fails
- * or times out is bypassed: no request waits longer than one cache timeout plus its query.
- * Bypassed, or off (CACHE_TTL_S=0), reads keep only the sharing of concurrent computations.
+ * A read waits for a computation only when this process holds no answer to give for it. Otherwise:
+ * - the answer is fresh (computed under the run's current version, less than a TTL ago): given;
+ * - it is stale (a TTL old, or computed under an earlier version after `runWritten`): given at
+ *   once, while one refresh per read and process computes the current one in the background. A
+ *   stale answer is given for at most one more TTL (a read after that waits), or, while its
+ *   refreshes fail, STALE_IF_ERROR_MS: a failed refresh never becomes an error for the reader.
+ *   A refresh answered by an HTTP 4xx (the run is gone) drops the answer: the next read waits.
+ * `invalidateRun` (deletions) makes every earlier answer of the run unusable here at once.
  *
- * A versioned key names one version's answer, so a copy of it in process memory is as fresh as
- * the shared one: answers read or computed here are kept in memory too (same TTL), and a repeated
- * read costs no round trip to Redis while the run's version stands. They are frozen (see share).
+ * The shared version is re-read at most every VERSION_MEMO_MS per run. Versions are wall-clock
+ * milliseconds (bumped past the last one seen), so processes sharing one Redis never hand out a
+ * version another process already used. Concurrent reads of one key share one version lookup, one
+ * cache read and at most one computation per process; a refresh first looks for an answer another
+ * process stored under the key (replicas do not lock: at most one refresh per read in each). A
+ * cache that fails or times out is bypassed for BYPASS_AFTER_FAILURE_MS: no request waits longer than
+ * one cache timeout plus its query, answers held in memory are given as above (under the latest version
+ * this process knows), and what is computed meanwhile is kept in memory only. Off (CACHE_TTL_S=0),
+ * reads keep only the sharing of concurrent computations.
+ *
+ * Answers kept in process memory are frozen (see share).
  */
 @Injectable()
-export class RunCacheService {
+export class RunCacheService implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(RunCacheService.name);
+  /** The clock of TTLs, memos and back-offs (tests set a fake one); versions use the wall clock. */
+  clock: () => number = () => Date.now();
+  private readonly ttlMs: number;
   // The latest version this process wrote or saw per run.
   private readonly versions = new Map<number, number>();
+  // Per run, the version of this process's last invalidateRun: answers from before it are not given.
+  private readonly floors = new Map<number, number>();
   private readonly versionLookups = new Map<number, Promise<number | undefined>>();
   private readonly sharedVersions = new Map<number, { version: number; until: number }>();
   private readonly inFlight = new Map<string, Promise<unknown>>();
-  private readonly local: LRUCache<string, object>;
+  // Background refreshes, by read.
+  private readonly refreshes = new Map<string, Promise<void>>();
+  private readonly held: LRUCache<string, Held>;
   // Where each answer kept in memory came from.
   private readonly origins = new WeakMap<object, AnswerOrigin | null>();
   private bypassUntil = 0;
-  /** Reads answered from process memory (hits in the shared cache are counted by CacheService). */
-  readonly counters = { localHits: 0 };
+  private closing = false;
+  /** Reads answered from process memory, fresh or stale (hits in the shared cache are counted by CacheService). */
+  readonly counters = { localHits: 0, staleHits: 0, refreshes: 0, refreshFailures: 0 };
 
   // CACHE_TTL_S=0: nothing is cached, every read computes.
   private readonly off: boolean;
 
   constructor(private readonly cache: CacheService) {
+    this.ttlMs = cache.ttlMs;
     this.off = cache.ttlMs === 0;
-    this.local = new LRUCache({ maxSize: LOCAL_ITEMS, sizeCalculation: localSize, ttl: cache.ttlMs });
+    this.held = new LRUCache({ maxSize: LOCAL_ITEMS, sizeCalculation: localSize });
   }
 
   /** The cached answer of `name(params)` for run `runId`, or compute and cache it. */
   async wrap<T>(runId: number, name: string, params: Record<string, unknown>, compute: () => Promise<T>): Promise<T> {
     // Without a cache, concurrent reads of one key still share one computation (a burst of them
     // would otherwise queue for database connections), started after this process's last write.
-    const direct = () => this.once(this.key(runId, this.versions.get(runId) ?? 0, `${name}:direct`, params), compute);
-    if (this.off || Date.now() < this.bypassUntil) return direct();
-    const errorsBefore = this.cache.counters.errors;
-    const version = await this.version(runId);
-    // The lookup failed or timed out: the cache is away, do not pay a second timeout on it.
-    if (this.cache.counters.errors !== errorsBefore) {
-      this.bypassUntil = Date.now() + BYPASS_AFTER_FAILURE_MS;
-      return direct();
-    }
-    const key = this.key(runId, version, name, params);
-    const local = this.local.get(key);
-    if (local !== undefined) {
-      this.counters.localHits++;
-      return local as T;
-    }
-    return this.once(key, async () => {
-      const cached = await this.cache.get<T>(key);
-      if (cached !== undefined) {
-        this.remember(key, runId, version, cached);
-        return cached;
+    if (this.off) return this.once(this.key(runId, this.versions.get(runId) ?? 0, `${name}:direct`, params), compute);
+    // While the shared cache is bypassed, the version is the latest this process knows, and
+    // answers are computed without it; those held in memory are given as always.
+    let shared = this.clock() >= this.bypassUntil;
+    let version = this.versions.get(runId) ?? 0;
+    if (shared) {
+      const errorsBefore = this.cache.counters.errors;
+      version = await this.version(runId);
+      // The lookup failed or timed out: the cache is away, do not pay a second timeout on it.
+      if (this.cache.counters.errors !== errorsBefore) {
+        this.bypassUntil = this.clock() + BYPASS_AFTER_FAILURE_MS;
+        shared = false;
       }
+    }
+    const read = this.read(runId, name, params);
+    const load = () => this.load(read, runId, version, this.key(runId, version, name, params), compute, shared);
+    const held = this.held.get(read);
+    if (held && this.fresh(held, version)) {
+      this.counters.localHits++;
+      return held.value as T;
+    }
+    if (held && this.servable(held, runId)) {
+      this.counters.staleHits++;
+      this.refresh(read, held, load);
+      return held.value as T;
+    }
+    return load();
+  }
+
+  /** Resolves once no refresh is running (tests; shutdown). */
+  async whenRefreshed(): Promise<void> {
+    while (this.refreshes.size > 0) await Promise.all(this.refreshes.values());
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    // No refresh starts from now on, and the running ones end before the database closes.
+    this.closing = true;
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_WAIT_MS)));
+    await Promise.race([this.whenRefreshed(), waited]).finally(() => clearTimeout(timer));
+  }
+
+  /**
+   * The answer under `key` in the shared cache while fresh, else computed (and stored); kept in
+   * memory either way. Without `shared` (the cache is bypassed), computed and kept in memory only.
+   */
+  private load<T>(read: string, runId: number, version: number, key: string, compute: () => Promise<T>, shared: boolean): Promise<T> {
+    return this.once(key, async () => {
+      const stored = shared ? await this.cache.get<unknown>(key) : undefined;
+      if (isStored(stored) && this.clock() - stored.at < this.ttlMs) {
+        this.keep(read, runId, version, stored.answer, stored.at);
+        return stored.answer as T;
+      }
+      const at = this.clock();
       const value = await compute();
-      this.remember(key, runId, version, value);
+      this.keep(read, runId, version, value, at);
       // Storing must not hold the answer back when the cache is slow.
-      void this.cache.set(key, value);
+      if (shared) void this.cache.set(key, { at, answer: value } satisfies Stored);
       return value;
     });
+  }
+
+  /** One background computation of the read's current answer, unless one is running or a failed one is backing off. */
+  private refresh(read: string, held: Held, load: () => Promise<unknown>): void {
+    if (this.closing || this.refreshes.has(read) || (held.failedUntil ?? 0) > this.clock()) return;
+    this.counters.refreshes++;
+    const refresh = load()
+      .then(
+        () => undefined,
+        (e: Error) => this.refreshFailed(read, held, e),
+      )
+      .finally(() => this.refreshes.delete(read));
+    this.refreshes.set(read, refresh);
+  }
+
+  private refreshFailed(read: string, held: Held, error: Error): void {
+    this.counters.refreshFailures++;
+    // The read itself is now an error (the run was deleted, say): that is the answer to give.
+    if (error instanceof HttpException && error.getStatus() < 500) {
+      if (this.held.peek(read) === held) this.held.delete(read);
+      return;
+    }
+    if (held.failedUntil === undefined) this.logger.warn(`refreshing ${read} failed (${error.message}): its last answer is given meanwhile`);
+    held.failedUntil = this.clock() + RETRY_AFTER_FAILURE_MS;
+  }
+
+  /** Fresh: computed under the run's current version, less than a TTL ago. */
+  private fresh(held: Held, version: number): boolean {
+    return held.version === version && this.clock() - held.at < this.ttlMs;
+  }
+
+  /** Stale but still given while it is refreshed: see the class comment. */
+  private servable(held: Held, runId: number): boolean {
+    if (held.version < (this.floors.get(runId) ?? 0)) return false;
+    const grace = held.failedUntil === undefined ? this.ttlMs : Math.max(this.ttlMs, STALE_IF_ERROR_MS);
+    return this.clock() - held.at < this.ttlMs + grace;
   }
 
   /** `compute()`, or the computation of `key` already in flight. */
@@ -112,12 +228,17 @@ export class RunCacheService {
     return run;
   }
 
-  private remember(key: string, runId: number, version: number, value: unknown): void {
-    if (typeof value !== 'object' || value === null) return;
-    this.local.set(key, share(value));
-    // One object kept under two keys (a shared constant) cannot tell which read it answers.
-    const known = this.origins.get(value);
-    this.origins.set(value, known === undefined || known?.key === key ? { runId, version, key } : null);
+  private keep(read: string, runId: number, version: number, value: unknown, at: number): void {
+    const held = this.held.peek(read);
+    // A slow computation of an earlier version must not replace a later answer.
+    if (held && (held.version > version || (held.version === version && held.at > at))) return;
+    if (typeof value === 'object' && value !== null) {
+      share(value);
+      // One object kept for two reads (a shared constant) cannot tell which read it answers.
+      const known = this.origins.get(value);
+      this.origins.set(value, known === undefined || known?.read === read ? { runId, version, read } : null);
+    }
+    this.held.set(read, { value, version, at });
   }
 
   /** Where an answer wrap gave (and keeps) came from: the read to ask `current` about later. */
@@ -127,28 +248,57 @@ export class RunCacheService {
 
   /**
    * The answer wrap would give now for the read `origin` names, known without any I/O: when the
-   * run's version is still the one it was kept under (as memoized) and it is still kept. Counted
-   * as a local hit. Undefined otherwise, or when that cannot be told right now.
+   * run's version is still the one it was kept under (as memoized) and it is still fresh. Counted
+   * as a local hit. Undefined otherwise (a stale answer is left to wrap, which refreshes it), or
+   * when that cannot be told right now.
    */
   current(origin: AnswerOrigin): object | undefined {
-    if (this.off || Date.now() < this.bypassUntil) return undefined;
+    const now = this.clock();
+    if (this.off || now < this.bypassUntil) return undefined;
     const memo = this.sharedVersions.get(origin.runId);
-    if (!memo || memo.until <= Date.now() || Math.max(memo.version, this.versions.get(origin.runId) ?? 0) !== origin.version) return undefined;
-    const answer = this.local.get(origin.key);
-    if (answer !== undefined) this.counters.localHits++;
-    return answer;
+    if (!memo || memo.until <= now || Math.max(memo.version, this.versions.get(origin.runId) ?? 0) !== origin.version) return undefined;
+    const held = this.held.get(origin.read);
+    if (!held || !this.fresh(held, origin.version) || typeof held.value !== 'object' || held.value === null) return undefined;
+    this.counters.localHits++;
+    return held.value;
   }
 
-  /** Called after a write changed run `runId`'s data: every cached read of the run is stale from now on. */
+  /**
+   * Called after a flush added to run `runId`'s data: reads of the run are stale from now on. Each
+   * is given its previous answer until the current one is computed (one refresh per read).
+   */
+  async runWritten(runId: number): Promise<void> {
+    await this.storeVersion(runId, this.bumpVersion(runId));
+  }
+
+  /**
+   * Called after run `runId`'s data was removed or replaced: no read in this process is given an
+   * answer from before this call (another process may give one until its refresh, which finds the
+   * run gone).
+   */
   async invalidateRun(runId: number): Promise<void> {
-    const next = Math.max(Date.now(), (this.versions.get(runId) ?? 0) + 1);
-    this.versions.set(runId, next);
-    await this.cache.set(this.versionKey(runId), next, VERSION_TTL_MS);
+    const next = this.bumpVersion(runId);
+    this.floors.set(runId, next);
+    await this.storeVersion(runId, next);
   }
 
   /** The cache key of `name(params)` for the run's current version (for tests and diagnostics). */
   async currentKey(runId: number, name: string, params: Record<string, unknown>): Promise<string> {
     return this.key(runId, await this.version(runId), name, params);
+  }
+
+  private bumpVersion(runId: number): number {
+    const next = Math.max(Date.now(), (this.versions.get(runId) ?? 0) + 1);
+    this.versions.set(runId, next);
+    return next;
+  }
+
+  private storeVersion(runId: number, version: number): Promise<void> {
+    return this.cache.set(this.versionKey(runId), version, VERSION_TTL_MS);
+  }
+
+  private read(runId: number, name: string, params: Record<string, unknown>): string {
+    return `run:${runId}:${name}:${JSON.stringify(params)}`;
   }
 
   private key(runId: number, version: number, name: string, params: Record<string, unknown>): string {
@@ -161,7 +311,7 @@ export class RunCacheService {
 
   private async version(runId: number): Promise<number> {
     const memo = this.sharedVersions.get(runId);
-    if (memo && memo.until > Date.now()) return Math.max(memo.version, this.versions.get(runId) ?? 0);
+    if (memo && memo.until > this.clock()) return Math.max(memo.version, this.versions.get(runId) ?? 0);
     const errorsBefore = this.cache.counters.errors;
     let lookup = this.versionLookups.get(runId);
     if (!lookup) {
@@ -169,7 +319,7 @@ export class RunCacheService {
       this.versionLookups.set(runId, lookup);
     }
     const shared = (await lookup) ?? 0;
-    if (this.cache.counters.errors === errorsBefore) this.sharedVersions.set(runId, { version: shared, until: Date.now() + VERSION_MEMO_MS });
+    if (this.cache.counters.errors === errorsBefore) this.sharedVersions.set(runId, { version: shared, until: this.clock() + VERSION_MEMO_MS });
     // Read the local version after the await: an invalidation that happened meanwhile counts.
     const local = this.versions.get(runId) ?? 0;
     if (shared > local) this.versions.set(runId, shared);

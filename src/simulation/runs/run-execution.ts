@@ -242,7 +242,7 @@ export class RunExecution {
       await this.deps.writer.flush(this.runId, batch, progress, mayExist, () => previous);
       this.deps.metrics?.flushed(performance.now() - started, batch.tasks.taskId.length + batch.results.taskId.length + batch.size + batch.windows.length);
     });
-    await this.deps.cache.invalidateRun(this.runId);
+    await this.deps.cache.runWritten(this.runId);
   }
 
   /** Runs a database step until it succeeds, backing off while PostgreSQL is away (the run waits). */
