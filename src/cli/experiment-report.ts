@@ -57,8 +57,13 @@ function num(value: number | null | undefined, digits: number): string {
   return typeof value === 'number' && Number.isFinite(value) ? value.toFixed(digits) : '–';
 }
 
-/** The leaderboard of a finished run, best mean completion time first. */
-export function leaderboardTable(summary: StoredSummary[]): string {
+const UNTRAINED_MARK = '†';
+
+/**
+ * The leaderboard of a finished run, best mean completion time first. Learners named in `untrained`
+ * never trained in the run: they are marked, and a footnote says so under the table.
+ */
+export function leaderboardTable(summary: StoredSummary[], untrained: readonly string[] = []): string {
   const table = new Table({
     head: ['#', 'strategy', 'mean completion (s)', 'p95 completion (s)', 'mean exec (s)', 'total energy (J)', 'total cost ($)', 'wins', 'mean regret (s)'],
     colAligns: ['right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
@@ -70,7 +75,7 @@ export function leaderboardTable(summary: StoredSummary[]): string {
   ranked.forEach((s, i) =>
     table.push([
       String(i + 1),
-      s.strategy,
+      untrained.includes(s.strategy) ? `${s.strategy} ${UNTRAINED_MARK}` : s.strategy,
       num(s.completionTime.mean, 3),
       num(s.completionTime.p95, 3),
       num(s.execTime.mean, 3),
@@ -80,5 +85,8 @@ export function leaderboardTable(summary: StoredSummary[]): string {
       num(s.regret.mean, 4),
     ]),
   );
-  return table.toString();
+  const marked = ranked.filter((s) => untrained.includes(s.strategy)).map((s) => s.strategy);
+  if (marked.length === 0) return table.toString();
+  const note = `${UNTRAINED_MARK} ${marked.join(', ')}: never trained in this run, so ${marked.length === 1 ? 'its figures are those' : 'their figures are those'} of the fallback (hybrid_ml decides as greedy until its first model; rl_agent at random until its first training step)`;
+  return `${table.toString()}\n${note}`;
 }

@@ -21,6 +21,16 @@ export class LeaderboardEntry {
   @ApiProperty({ description: 'Tasks on which another non-oracle strategy finished sooner; 0 for the oracle' }) losses: number;
   @ApiProperty({ description: "Mean over the run's tasks of (this strategy's exec_time − the oracle's exec_time on the same task); ≥ 0" })
   meanRegret: number;
+  @ApiProperty({
+    nullable: true,
+    type: Boolean,
+    description:
+      'Learners only (hybrid_ml, rl_agent; null for the others): whether it learned anything in this run. false means it never trained ' +
+      'and its numbers are those of its fallback (hybrid_ml decides as greedy until its first model)',
+  })
+  trained: boolean | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'hybrid_ml only (null for the others): models trained in this run (rows of its model versions)' })
+  modelVersions: number | null;
 }
 
 export class LeaderboardResponse {
