@@ -74,6 +74,15 @@ describe('experiment CLI (dist/cli/experiment.js)', () => {
     expect(tableRows(res.stdout).map((r) => r[1]).sort()).toEqual(['eft', 'greedy', 'oracle']);
   }, 60_000);
 
+  it('marks the learners that never trained in the run, with a footnote', async () => {
+    const res = await runCli(['--tasks', '30', '--seed', '2'], { DATABASE_URL: databaseUrl });
+    expect(res.code).toBe(0);
+
+    const names = tableRows(res.stdout).map((r) => r[1]);
+    expect(names).toEqual(expect.arrayContaining(['hybrid_ml †', 'rl_agent †', 'greedy', 'oracle']));
+    expect(res.stdout).toMatch(/^† (hybrid_ml, rl_agent|rl_agent, hybrid_ml): never trained in this run/m);
+  }, 60_000);
+
   it.each([
     [[]],
     [['--tasks', '10', '--trace', 'x.csv']],

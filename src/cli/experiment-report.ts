@@ -64,8 +64,13 @@ function num(value: number | null | undefined, digits: number): string {
   return typeof value === 'number' && Number.isFinite(value) ? value.toFixed(digits) : '–';
 }
 
-/** The leaderboard of a finished run, best mean completion time first. */
-export function leaderboardTable(summary: StoredSummary[]): string {
+const UNTRAINED_MARK = '†';
+
+/**
+ * The leaderboard of a finished run, best mean completion time first. Learners named in `untrained`
+ * never trained in the run: they are marked, and a footnote says so under the table.
+ */
+export function leaderboardTable(summary: StoredSummary[], untrained: readonly string[] = []): string {
   const table = new Table({
     head: ['#', 'strategy', 'mean completion (s)', 'p95 completion (s)', 'mean exec (s)', 'total energy (J)', 'total cost ($)', 'wins', 'mean regret (s)'],
     colAligns: ['right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
@@ -78,7 +83,7 @@ export function leaderboardTable(summary: StoredSummary[]): string {
   ranked.forEach((s, i) =>
     table.push([
       String(i + 1),
-      s.strategy,
+      untrained.includes(s.strategy) ? `${s.strategy} ${UNTRAINED_MARK}` : s.strategy,
       num(s.completionTime.mean, 3),
       `${s.percentileMethod === 'exact' ? '' : '≈'}${num(s.completionTime.p95, 3)}`,
       num(s.execTime.mean, 3),
@@ -92,5 +97,9 @@ export function leaderboardTable(summary: StoredSummary[]): string {
   const percentiles = sketched.length
     ? `p95 marked ≈ is from the quantile sketch, within ${Number.isFinite(bound) ? `${+(bound * 100).toPrecision(3)}%` : 'its stated error'} of the true value; the others are exact (percentile_cont, as the leaderboard).`
     : 'p95 is exact: percentile_cont over the stored results, as the leaderboard.';
-  return [table.toString(), ...FOOTNOTE, percentiles].join('\n');
+  const marked = ranked.filter((s) => untrained.includes(s.strategy)).map((s) => s.strategy);
+  const never = marked.length
+    ? [`${UNTRAINED_MARK} ${marked.join(', ')}: never trained in this run, so ${marked.length === 1 ? 'its figures are those' : 'their figures are those'} of the fallback (hybrid_ml decides as greedy until its first model; rl_agent at random until its first training step)`]
+    : [];
+  return [table.toString(), ...FOOTNOTE, percentiles, ...never].join('\n');
 }

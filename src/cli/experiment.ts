@@ -4,6 +4,7 @@ import { InvalidEnvironmentError } from '../config/env.schema.js';
 import { readEnv } from '../config/env.js';
 import type { EmbeddedDatabase } from '../database/embedded-postgres.js';
 import { EngineError, parseTraceCsv, TraceValidationError } from '../simulation/engine/index.js';
+import type { LeaderboardService } from '../metrics/leaderboard.service.js';
 import type { RunSummaryEntry } from '../simulation/runs/run-summary.js';
 import type { RunsService } from '../simulation/runs/runs.service.js';
 import type { SimulationService } from '../simulation/simulation.service.js';
@@ -16,20 +17,22 @@ const EXIT_USAGE = 2;
 
 // The app is loaded only once the arguments are good: a usage error answers at once.
 async function loadApp() {
-  const [{ NestFactory }, { AppModule }, { startEmbeddedPostgres }, { RunsService }, { SimulationService }] = await Promise.all([
+  const [{ NestFactory }, { AppModule }, { startEmbeddedPostgres }, { RunsService }, { SimulationService }, { LeaderboardService }] = await Promise.all([
     import('@nestjs/core'),
     import('../app.module.js'),
     import('../database/embedded-postgres.js'),
     import('../simulation/runs/runs.service.js'),
     import('../simulation/simulation.service.js'),
+    import('../metrics/leaderboard.service.js'),
   ]);
-  return { NestFactory, AppModule, startEmbeddedPostgres, RunsService, SimulationService };
+  return { NestFactory, AppModule, startEmbeddedPostgres, RunsService, SimulationService, LeaderboardService };
 }
 
 interface Context {
   app: INestApplicationContext;
   runs: RunsService;
   simulation: SimulationService;
+  leaderboard: LeaderboardService;
 }
 
 async function createRun({ runs }: Context, args: ExperimentArgs): Promise<{ id: number; total: number }> {
@@ -57,7 +60,7 @@ async function experiment(args: ExperimentArgs): Promise<number> {
   // The CLI steps its own run only: the continuous run never starts by itself here.
   // The CLI runs its own experiment only: it neither starts nor resumes a service's runs.
   const env = readEnv({ SIM_AUTOSTART: 'false', SIM_RESUME: 'false' });
-  const { NestFactory, AppModule, startEmbeddedPostgres, RunsService, SimulationService } = await loadApp();
+  const { NestFactory, AppModule, startEmbeddedPostgres, RunsService, SimulationService, LeaderboardService } = await loadApp();
   let embedded: EmbeddedDatabase | undefined;
   if (!env.DATABASE_URL) {
     process.stderr.write(`DATABASE_URL unset: using the embedded PostgreSQL in ${env.EMBEDDED_PG_DIR}\n`);
@@ -67,7 +70,7 @@ async function experiment(args: ExperimentArgs): Promise<number> {
     const app = await NestFactory.createApplicationContext(AppModule.register({ env, databaseUrl: env.DATABASE_URL ?? embedded!.url }), {
       logger: env.LOG_LEVEL === 'silent' ? false : ['fatal', 'error', 'warn'],
     });
-    const context: Context = { app, runs: app.get(RunsService), simulation: app.get(SimulationService) };
+    const context: Context = { app, runs: app.get(RunsService), simulation: app.get(SimulationService), leaderboard: app.get(LeaderboardService) };
     try {
       const startedAt = Date.now();
       const { id, total } = await createRun(context, args);
@@ -80,7 +83,8 @@ async function experiment(args: ExperimentArgs): Promise<number> {
       }
       const seconds = (Date.now() - startedAt) / 1000;
       process.stdout.write(`run ${id} completed: ${total} tasks in ${seconds.toFixed(1)} s (${Math.round(total / seconds)} tasks/s)\n`);
-      process.stdout.write(`${leaderboardTable(run.summary as RunSummaryEntry[])}\n`);
+      const untrained = (await context.leaderboard.get(id)).items.filter((e) => e.trained === false).map((e) => e.scheduler);
+      process.stdout.write(`${leaderboardTable(run.summary as RunSummaryEntry[], untrained)}\n`);
       return 0;
     } finally {
       await app.close();

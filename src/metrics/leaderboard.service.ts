@@ -2,9 +2,21 @@ import { Injectable } from '@nestjs/common';
 import { RunCacheService } from '../cache/run-cache.service.js';
 import { NotFound } from '../common/app-errors.js';
 import { RunScope } from '../common/run-scope.service.js';
-import { ORACLE_STRATEGY_NAME } from '../simulation/engine/index.js';
+import { DEFAULT_ENGINE_CONFIG, ORACLE_STRATEGY_NAME, rlFirstTrainingAt } from '../simulation/engine/index.js';
+import { TrainingService } from '../training/training.service.js';
 import { LeaderboardResponse, SchedulerStandingResponse, type LeaderboardEntry } from './dto/leaderboard.response.js';
 import { LeaderboardRepository, type StrategyAggregates } from './leaderboard.repository.js';
+
+const HYBRID_ML = 'hybrid_ml';
+const RL_AGENT = 'rl_agent';
+
+// Whether a learner has learned anything in the run: hybrid_ml once a model was stored, rl_agent once
+// its network took a training step (runs keep the engine's rl defaults). Null for the other strategies.
+function learning(scheduler: string, tasks: number, modelVersions: number): Pick<LeaderboardEntry, 'trained' | 'modelVersions'> {
+  if (scheduler === HYBRID_ML) return { trained: modelVersions > 0, modelVersions };
+  if (scheduler === RL_AGENT) return { trained: tasks >= rlFirstTrainingAt(DEFAULT_ENGINE_CONFIG.rl), modelVersions: null };
+  return { trained: null, modelVersions: null };
+}
 
 /** Per-run strategy standings, computed in SQL over the stored results and cached per run version. */
 @Injectable()
@@ -13,6 +25,7 @@ export class LeaderboardService {
     private readonly leaderboard: LeaderboardRepository,
     private readonly scope: RunScope,
     private readonly cache: RunCacheService,
+    private readonly training: TrainingService,
   ) {}
 
   /** runId omitted: the continuous run. */
@@ -36,6 +49,7 @@ export class LeaderboardService {
     // One index-only pass: wins are stored with each result, so they need no second scan.
     const aggregates = await this.leaderboard.aggregates(runId);
     const regret = await this.regret(runId, aggregates);
+    const modelVersions = aggregates.some((a) => a.scheduler === HYBRID_ML) ? await this.training.modelVersionCount(runId) : 0;
     return aggregates
       .map((a): LeaderboardEntry => {
         const contender = a.scheduler !== ORACLE_STRATEGY_NAME;
@@ -55,6 +69,7 @@ export class LeaderboardService {
           // Every non-oracle result that is not a win lost to another strategy on its task.
           losses: contender ? a.tasks - won : 0,
           meanRegret: regret.get(a.scheduler) ?? 0,
+          ...learning(a.scheduler, a.tasks, modelVersions),
         };
       })
       .sort((x, y) => x.meanCompletionTime - y.meanCompletionTime || x.scheduler.localeCompare(y.scheduler));

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { RunScopeModule } from '../common/run-scope.module.js';
+import { TrainingModule } from '../training/training.module.js';
 import { LeaderboardRepository } from './leaderboard.repository.js';
 import { LeaderboardService } from './leaderboard.service.js';
 import { MetricWindow } from './metric-window.entity.js';
@@ -9,7 +10,7 @@ import { MetricsRepository } from './metrics.repository.js';
 import { MetricsService } from './metrics.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([MetricWindow]), RunScopeModule],
+  imports: [TypeOrmModule.forFeature([MetricWindow]), RunScopeModule, TrainingModule],
   controllers: [MetricsController],
   providers: [MetricsService, MetricsRepository, LeaderboardService, LeaderboardRepository],
   exports: [MetricsService, MetricsRepository, LeaderboardService],

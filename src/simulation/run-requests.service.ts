@@ -23,12 +23,21 @@ export class RunRequestsService {
       if (typeof body !== 'string' || body.trim() === '') throw new BadRequestException(['body must be a CSV trace with a header row']);
       // The engine validates every row and throws its row-level errors (400) before anything is stored.
       const trace = parseTraceCsv(body);
-      return this.runs.createTrace(query.name, trace, { seed: query.seed ?? DEFAULT_SEED });
+      const { name, seed, ...settings } = query;
+      return this.runs.createTrace(name, trace, { ...settings, seed: seed ?? DEFAULT_SEED });
     }
     if (type !== 'application/json') throw new UnsupportedMediaTypeException('send application/json or text/csv');
-    if (query.name !== undefined || query.seed !== undefined) throw new BadRequestException(['name and seed go in the JSON body']);
+    const inQuery = Object.keys(query).filter((key) => query[key as keyof CsvRunQuery] !== undefined);
+    if (inQuery.length > 0) throw new BadRequestException(inQuery.map((key) => `${key}: with a JSON body, settings go in the body`));
     const dto = (await this.pipe.transform(body, { type: 'body', metatype: CreateRunDto })) as CreateRunDto;
-    const options = { seed: dto.seed ?? DEFAULT_SEED, gpus: dto.gpus, strategies: dto.strategies, arrivalRate: dto.arrivalRate };
+    const options = {
+      seed: dto.seed ?? DEFAULT_SEED,
+      gpus: dto.gpus,
+      strategies: dto.strategies,
+      arrivalRate: dto.arrivalRate,
+      retrainInterval: dto.retrainInterval,
+      retrainLag: dto.retrainLag,
+    };
     if (dto.kind === 'batch') {
       if (dto.trace !== undefined) throw new BadRequestException(['trace: only for kind "trace"']);
       return this.runs.createBatch(dto.name, dto.tasks as number, options);

@@ -53,6 +53,11 @@ export class TrainingRepository {
     return row as LabelStats;
   }
 
+  /** How many hybrid_ml models a run has stored. */
+  countModelVersions(runId: number): Promise<number> {
+    return this.models.createQueryBuilder('m').where('m.run_id = :runId', { runId }).getCount();
+  }
+
   /** A run's model versions, newest first (without the serialised model). */
   findModelVersions(runId: number, limit: number): Promise<ModelVersion[]> {
     return this.models

@@ -28,6 +28,11 @@ export class TrainingService {
     return TrainingSampleResponse.from(row);
   }
 
+  /** How many hybrid_ml models a run has trained (no cache: callers cache their own answers). */
+  modelVersionCount(runId: number): Promise<number> {
+    return this.training.countModelVersions(runId);
+  }
+
   /** Sample count and label distribution of a run (runId omitted: the continuous run); cached per run version. */
   async stats(runId: number | undefined): Promise<TrainingStatsResponse> {
     const id = await this.scope.resolve(runId);

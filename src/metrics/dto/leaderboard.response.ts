@@ -32,6 +32,16 @@ export class LeaderboardEntry {
       'not completion time (wins are on completion time), so a strategy can win often and still have regret',
   })
   meanRegret: number;
+  @ApiProperty({
+    nullable: true,
+    type: Boolean,
+    description:
+      'Learners only (hybrid_ml, rl_agent; null for the others): whether it learned anything in this run. false means it never trained ' +
+      'and its numbers are those of its fallback (hybrid_ml decides as greedy until its first model)',
+  })
+  trained: boolean | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'hybrid_ml only (null for the others): models trained in this run (rows of its model versions)' })
+  modelVersions: number | null;
 }
 
 export class LeaderboardResponse {

@@ -1,9 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { ALL_STRATEGY_NAMES } from '../engine/index.js';
 
 export const MAX_RUN_TASKS = 1_000_000;
+const MAX_RETRAIN_SETTING = 1_000_000;
+
+const RETRAIN_INTERVAL =
+  'hybrid_ml retrains every this many tasks (oracle labels), after early retrains at 50, 100, 200, 400 … labels below half of it ' +
+  '(default SIM_BATCH_RETRAIN_INTERVAL, 1000)';
+const RETRAIN_LAG =
+  'Tasks from a retrain to the task its model takes effect at, so the fit runs while the run steps on; an early retrain waits a tenth ' +
+  'of its labels at most. 0 = at once (default SIM_BATCH_RETRAIN_LAG, 2000)';
+const GPUS = 'GPUs of the simulated machine (default 4)';
+const STRATEGIES = 'Strategies to run (default all)';
 
 /** POST /api/simulation/runs as JSON: a generated batch experiment or a trace replay. */
 export class CreateRunDto {
@@ -38,19 +48,33 @@ export class CreateRunDto {
   @Max(1_000_000)
   arrivalRate?: number;
 
-  @ApiPropertyOptional({ description: 'GPUs of the simulated machine (default 4)', minimum: 1, maximum: 64 })
+  @ApiPropertyOptional({ description: GPUS, minimum: 1, maximum: 64 })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(64)
   gpus?: number;
 
-  @ApiPropertyOptional({ enum: ALL_STRATEGY_NAMES, isArray: true, description: 'Strategies to run (default all)' })
+  @ApiPropertyOptional({ enum: ALL_STRATEGY_NAMES, isArray: true, description: STRATEGIES })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
   @IsIn(ALL_STRATEGY_NAMES, { each: true })
   strategies?: string[];
+
+  @ApiPropertyOptional({ description: RETRAIN_INTERVAL, minimum: 1, maximum: MAX_RETRAIN_SETTING })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_RETRAIN_SETTING)
+  retrainInterval?: number;
+
+  @ApiPropertyOptional({ description: RETRAIN_LAG, minimum: 0, maximum: MAX_RETRAIN_SETTING })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_RETRAIN_SETTING)
+  retrainLag?: number;
 
   @ApiPropertyOptional({
     description: 'trace: task records { task_id, size, compute_intensity, memory_required, arrival_time, duration_estimate?, dependencies? }',
@@ -64,7 +88,17 @@ export class CreateRunDto {
   trace?: unknown[];
 }
 
-/** POST /api/simulation/runs with a text/csv body (a trace): name and seed come as query parameters. */
+// ?strategies=greedy,oracle (or the parameter repeated) as a list of names.
+const commaSeparated = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' || Array.isArray(value)
+    ? [value]
+        .flat()
+        .flatMap((v) => String(v).split(','))
+        .map((name) => name.trim())
+        .filter((name) => name !== '')
+    : value;
+
+/** POST /api/simulation/runs with a text/csv body (a trace): the JSON body's settings come as query parameters. */
 export class CsvRunQuery {
   @ApiPropertyOptional({ maxLength: 200 })
   @IsOptional()
@@ -79,6 +113,38 @@ export class CsvRunQuery {
   @Min(0)
   @Max(2_147_483_647)
   seed?: number;
+
+  @ApiPropertyOptional({ description: GPUS, minimum: 1, maximum: 64 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  gpus?: number;
+
+  @ApiPropertyOptional({ description: `${STRATEGIES}, comma-separated: ${ALL_STRATEGY_NAMES.join(',')}`, type: String, example: 'greedy,hybrid_ml,oracle' })
+  @IsOptional()
+  @Transform(commaSeparated)
+  @IsArray()
+  @ArrayMinSize(1)
+  @IsIn(ALL_STRATEGY_NAMES, { each: true })
+  strategies?: string[];
+
+  @ApiPropertyOptional({ description: RETRAIN_INTERVAL, minimum: 1, maximum: MAX_RETRAIN_SETTING })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_RETRAIN_SETTING)
+  retrainInterval?: number;
+
+  @ApiPropertyOptional({ description: RETRAIN_LAG, minimum: 0, maximum: MAX_RETRAIN_SETTING })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_RETRAIN_SETTING)
+  retrainLag?: number;
 }
 
 export class CreatedRunResponse {

@@ -58,7 +58,13 @@ export interface ForestSpec {
 export interface LearningSpec {
   /** inline: the engine fits at exact task indices (deterministic); external: step() raises retrainDue and the caller fits. */
   readonly mode: 'inline' | 'external';
+  /** Retrain every this many labels, after early retrains at minSamples, 2·minSamples, 4·minSamples … below it. */
   readonly retrainInterval: number;
+  /**
+   * Tasks between a retrain on a full interval and the task its model takes effect at (early retrains
+   * wait proportionally less); 0 = at once. Lets an external trainer fit while the run steps on.
+   */
+  readonly retrainLag: number;
   readonly trainingWindow: number;
   readonly minSamples: number;
   readonly holdoutFraction: number;
@@ -149,6 +155,7 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   learning: {
     mode: 'inline',
     retrainInterval: 50,
+    retrainLag: 0,
     trainingWindow: 1000,
     minSamples: 50,
     holdoutFraction: 0.2,
@@ -229,6 +236,7 @@ export function resolveEngineConfig(partial: DeepPartial<EngineConfig> = {}): En
   const l = c.learning;
   check(p, l.mode === 'inline' || l.mode === 'external', "learning.mode must be 'inline' or 'external'");
   check(p, isPositiveInt(l.retrainInterval) && isPositiveInt(l.trainingWindow) && isPositiveInt(l.minSamples), 'learning.retrainInterval, trainingWindow and minSamples must be positive integers');
+  check(p, Number.isInteger(l.retrainLag) && l.retrainLag >= 0, 'learning.retrainLag must be an integer >= 0');
   check(p, typeof l.holdoutFraction === 'number' && l.holdoutFraction >= 0 && l.holdoutFraction < 1, 'learning.holdoutFraction must be within [0, 1)');
   check(p, isPositiveInt(l.forest.nTrees) && isPositiveInt(l.forest.maxDepth), 'learning.forest.nTrees and maxDepth must be positive integers');
   const r = c.rl;

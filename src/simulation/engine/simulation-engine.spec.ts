@@ -36,6 +36,22 @@ describe(SimulationEngine.name, () => {
     expect(restored.modelInfo()).toEqual(reference.modelInfo());
   });
 
+  it('resumes exactly while a model trained with a lag has yet to take effect', () => {
+    // Retrains at 50, 100, 200, 400 labels take effect 5, 10, 20, 40 tasks later: at 410 the model of 400 waits.
+    const config = { seed: 9, learning: { retrainInterval: 1000, retrainLag: 2000 } };
+    const reference = SimulationEngine.create(config);
+    const expected = run(reference, 600).slice(410);
+    const sut = SimulationEngine.create(config);
+    run(sut, 410);
+
+    expect(sut.modelInfo()?.effectiveAtTask).toBe(220);
+    const restored = SimulationEngine.restore(JSON.parse(JSON.stringify(sut.snapshot())));
+
+    expect(run(restored, 190)).toEqual(expected);
+    expect(restored.modelInfo()).toEqual(reference.modelInfo());
+    expect(restored.modelInfo()?.effectiveAtTask).toBe(440);
+  });
+
   it('gives each win to the non-oracle strategies with the smallest completion time', () => {
     for (const result of run(SimulationEngine.create({ seed: 5 }), 200)) {
       const contenders = Object.entries(result.outcomes).filter(([name]) => name !== 'oracle');

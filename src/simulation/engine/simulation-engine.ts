@@ -3,6 +3,7 @@ import { EngineError, UnknownStrategyError } from './errors.js';
 import { expectEngineState, type EngineState, type EngineTimings, type PlacementResult, type StepResult } from './engine-state.js';
 import { ModelManager, type ModelDetails } from './learning/model-manager.js';
 import type { ModelInfo } from './learning/model-slot.js';
+import { isRetrainPoint, retrainLagAt } from './learning/retrain-schedule.js';
 import { TrainingWindow, type TrainingRow } from './learning/training-window.js';
 import { Machine, type Outcome, type Utilization } from './machine/machine.js';
 import { oracleDecision } from './machine/oracle.js';
@@ -206,6 +207,11 @@ export class SimulationEngine {
     return this.models.install(modelJson, this.tasksProcessed, effectiveAtTask, details);
   }
 
+  /** The task from which a model fitted after `trainedAt` tasks takes effect (learning.retrainLag, scaled for early retrains). */
+  retrainEffectiveAt(trainedAt: number): number {
+    return trainedAt + retrainLagAt(trainedAt, this.config.learning);
+  }
+
   /** Wall-clock profile (per-strategy times only with `profile: true`). */
   timings(): EngineTimings {
     const strategies: Record<string, number> = {};
@@ -235,13 +241,13 @@ export class SimulationEngine {
   private afterStep(): { retrainDue: boolean; retrained: ModelInfo | null } {
     const { learning } = this.config;
     const due =
-      this.tasksProcessed % learning.retrainInterval === 0 &&
+      isRetrainPoint(this.tasksProcessed, learning) &&
       this.training.size >= learning.minSamples &&
       this.lanes.some((lane) => lane.name === 'hybrid_ml');
     if (!due) return { retrainDue: false, retrained: null };
     if (learning.mode === 'external') return { retrainDue: true, retrained: null };
     const started = performance.now();
-    const retrained = this.models.fitNow(this.training.rows(), this.tasksProcessed);
+    const retrained = this.models.fitNow(this.training.rows(), this.tasksProcessed, this.retrainEffectiveAt(this.tasksProcessed));
     this.retrainMs += performance.now() - started;
     this.retrains++;
     return { retrainDue: false, retrained };

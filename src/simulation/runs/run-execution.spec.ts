@@ -11,7 +11,6 @@ const SETTINGS: RunSettings = {
   windowSize: 20,
   checkpointEvery: 1000,
   checkpointMs: 60_000,
-  retrainLag: 0,
   holdoutFraction: 0.2,
 };
 
@@ -33,7 +32,7 @@ function harness(engine = SimulationEngine.create(engineConfig), resume?: Constr
   const deps = {
     writer: writer as unknown as RunStoreRepository,
     trainer: {} as ModelTrainer,
-    cache: { invalidateRun: async () => undefined } as unknown as RunCacheService,
+    cache: { invalidateRun: async () => undefined, runWritten: async () => undefined } as unknown as RunCacheService,
     clock: () => clock.now,
   };
   const sut = new RunExecution(1, engine, null, null, SETTINGS, deps, resume);

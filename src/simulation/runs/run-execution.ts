@@ -19,11 +19,6 @@ export interface RunSettings {
   checkpointEvery: number;
   /** …and whenever this many ms have passed since the last save, so a slow run has a recent one too. */
   checkpointMs: number;
-  /**
-   * A model fitted after task p takes effect before task p + retrainLag (the run waits there for
-   * it). It may exceed the retrain interval: then several fits are in flight at once.
-   */
-  retrainLag: number;
   holdoutFraction: number;
 }
 
@@ -271,7 +266,10 @@ export class RunExecution {
       .then((rows) => this.deps.trainer.fit({ rows, options, holdoutFraction: this.settings.holdoutFraction }));
     // Awaited where the model takes effect; until then a failure must not count as unhandled.
     result.catch(() => undefined);
-    this.trainings.push({ trainedAt, effectiveAt: trainedAt + this.settings.retrainLag, options, result });
+    // The engine's learning.retrainLag (scaled down for early retrains) says where the model takes
+    // effect: the run waits there for it. It may exceed the gap to the next retrain: then several
+    // fits are in flight at once.
+    this.trainings.push({ trainedAt, effectiveAt: this.engine.retrainEffectiveAt(trainedAt), options, result });
   }
 
   /** Installs the oldest fit in flight: in effect at once if its task has come, else pending until it. */

@@ -15,6 +15,10 @@ export interface RunOptions {
   gpus?: number;
   arrivalRate?: number;
   strategies?: string[];
+  /** hybrid_ml retrains every this many labels (after early retrains); default from the env for the run's kind. */
+  retrainInterval?: number;
+  /** Tasks from a retrain to its model taking effect; default from the env for the run's kind. */
+  retrainLag?: number;
 }
 
 /** Builds engine configs for new runs and reopens stored runs where their checkpoint left them. */
@@ -37,13 +41,12 @@ export class RunFactory {
       windowSize: config.get('SIM_WINDOW_TASKS', { infer: true }),
       checkpointEvery: config.get('SIM_CHECKPOINT_TASKS', { infer: true }),
       checkpointMs: config.get('SIM_CHECKPOINT_MS', { infer: true }),
-      retrainLag: config.get('SIM_RETRAIN_LAG', { infer: true }),
       holdoutFraction: 0.2,
     };
     const batch = config.get('SIM_BATCH_RETRAIN_INTERVAL', { infer: true });
     this.retrainInterval = { continuous: config.get('SIM_RETRAIN_INTERVAL', { infer: true }), batch, trace: batch };
     const batchLag = config.get('SIM_BATCH_RETRAIN_LAG', { infer: true });
-    this.retrainLag = { continuous: this.settings.retrainLag, batch: batchLag, trace: batchLag };
+    this.retrainLag = { continuous: config.get('SIM_RETRAIN_LAG', { infer: true }), batch: batchLag, trace: batchLag };
   }
 
   /** The engine config stored with a new run (the rest are DESIGN.md defaults). */
@@ -53,7 +56,11 @@ export class RunFactory {
       ...(options.gpus !== undefined ? { gpus: options.gpus } : {}),
       ...(options.strategies !== undefined ? { strategies: options.strategies } : {}),
       ...(options.arrivalRate !== undefined ? { workload: { arrivalRate: options.arrivalRate } } : {}),
-      learning: { mode: 'external', retrainInterval: this.retrainInterval[kind] },
+      learning: {
+        mode: 'external',
+        retrainInterval: options.retrainInterval ?? this.retrainInterval[kind],
+        retrainLag: options.retrainLag ?? this.retrainLag[kind],
+      },
       // A trace's dependencies may reach any earlier task, not only the last 50.
       dependencies: { retention: kind === 'trace' ? 'all' : 'window' },
     };
@@ -68,17 +75,26 @@ export class RunFactory {
     const run = await this.store.loadRun(runId);
     if (!run) throw new Error(`run ${runId} does not exist`);
     const checkpoint = run.checkpoint as RunCheckpoint | null;
+    // Runs stored before the lag was part of their engine config took it from the env.
+    const lag = this.retrainLag[run.kind];
     const engine = checkpoint
-      ? SimulationEngine.restore(checkpoint.engine)
-      : SimulationEngine.create(run.config.engine as DeepPartial<EngineConfig>);
+      ? SimulationEngine.restore(withRetrainLag(checkpoint.engine as { config?: unknown }, lag))
+      : SimulationEngine.create(withRetrainLag({ config: run.config.engine }, lag).config as DeepPartial<EngineConfig>);
     const tasks: Task[] | null = run.kind === 'trace' ? await this.store.loadTraceTasks(runId) : null;
     const total = run.kind === 'continuous' ? null : run.tasksTotal;
     const deps = { writer: this.store, trainer: this.trainer, cache: this.cache, listener, metrics: this.metrics?.forRun(run.kind) };
-    return new RunExecution(runId, engine, tasks, total, { ...this.settings, retrainLag: this.retrainLag[run.kind] }, deps, {
+    return new RunExecution(runId, engine, tasks, total, this.settings, deps, {
       pendingRetrainAt: checkpoint?.pendingRetrainAt ?? null,
       fitsInFlight: checkpoint?.fitsInFlight ?? [],
       replayUntil: run.tasksProcessed,
       windows: checkpoint?.windows,
     });
   }
+}
+
+/** `holder` with its `config.learning.retrainLag` set to `lag` where the config does not say. */
+function withRetrainLag<T extends { config?: unknown }>(holder: T, lag: number): T {
+  const config = (holder.config ?? {}) as { learning?: { retrainLag?: number } };
+  if (config.learning?.retrainLag !== undefined) return holder;
+  return { ...holder, config: { ...config, learning: { ...config.learning, retrainLag: lag } } };
 }

@@ -49,14 +49,19 @@ export class ModelManager {
     };
   }
 
-  /** Fits on `rows` now (holding out holdoutFraction for R² and MAE) and installs the model. */
-  fitNow(rows: readonly TrainingRow[], atTask: number): ModelInfo {
+  /**
+   * Fits on `rows` now (holding out holdoutFraction for R² and MAE) and installs the model, in
+   * effect at once or, when `effectiveAtTask` lies ahead, queued until that task.
+   */
+  fitNow(rows: readonly TrainingRow[], atTask: number, effectiveAtTask = atTask): ModelInfo {
     const fit = PlacementModel.fit(
       rows.map((row) => row.features),
       rows.map((row) => row.label),
       { ...this.forestOptions(), holdoutFraction: this.spec.holdoutFraction },
     );
-    return this.swap(fit.model, atTask, { r2: fit.r2 ?? undefined, mae: fit.mae ?? undefined, samples: fit.samples, importances: fit.importances });
+    const details = { r2: fit.r2 ?? undefined, mae: fit.mae ?? undefined, samples: fit.samples, importances: fit.importances };
+    if (effectiveAtTask <= atTask) return this.swap(fit.model, atTask, details);
+    return this.queue(fit.model, fit.model.toJSON(), effectiveAtTask, details);
   }
 
   /**
@@ -67,10 +72,7 @@ export class ModelManager {
   install(json: unknown, tasksProcessed: number, effectiveAtTask = tasksProcessed, details: ModelDetails = {}): ModelInfo {
     const model = PlacementModel.load(json);
     if (effectiveAtTask <= tasksProcessed) return this.swap(model, tasksProcessed, details, json);
-    const info = this.info(++this.version, effectiveAtTask, details, model);
-    this.pending.push({ json, info, effectiveAtTask, model });
-    this.pending.sort((a, b) => a.effectiveAtTask - b.effectiveAtTask);
-    return info;
+    return this.queue(model, json, effectiveAtTask, details);
   }
 
   /** Swaps in every queued model due by task `index`; called before each step. */
@@ -100,6 +102,13 @@ export class ModelManager {
       this.json = state.model.json;
     }
     this.pending = state.pendingModels.map((p) => ({ ...p, model: PlacementModel.load(p.json) }));
+  }
+
+  private queue(model: PlacementModel, json: unknown, effectiveAtTask: number, details: ModelDetails): ModelInfo {
+    const info = this.info(++this.version, effectiveAtTask, details, model);
+    this.pending.push({ json, info, effectiveAtTask, model });
+    this.pending.sort((a, b) => a.effectiveAtTask - b.effectiveAtTask);
+    return info;
   }
 
   // Inline fits pass no JSON: it is encoded only if a snapshot asks for it.

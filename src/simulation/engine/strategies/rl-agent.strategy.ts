@@ -1,4 +1,4 @@
-import type { EngineConfig } from '../config.js';
+import type { EngineConfig, RlSpec } from '../config.js';
 import { InvalidStateError } from '../errors.js';
 import type { Machine } from '../machine/machine.js';
 import { DqnAgent } from '../ml/dqn/dqn-agent.js';
@@ -136,3 +136,13 @@ function restore(state: unknown, env: StrategyEnv): Strategy {
 }
 
 export const RL_AGENT_STRATEGY: StrategyDefinition = { name: NAME, create, restore };
+
+/**
+ * Tasks a run has stepped when rl_agent's network takes its first training step: each task's
+ * transition is stored at the next task, and the agent trains every trainEvery transitions once its
+ * replay holds a batch. Infinity when the replay can never hold one.
+ */
+export function rlFirstTrainingAt(rl: Pick<RlSpec, 'batchSize' | 'trainEvery' | 'replayCapacity'>): number {
+  if (rl.replayCapacity < rl.batchSize) return Infinity;
+  return Math.ceil(rl.batchSize / rl.trainEvery) * rl.trainEvery + 1;
+}
