@@ -1,8 +1,12 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
+import pg from 'pg';
 import { ROOT } from './support/child-app.js';
 import { createDatabase, dropDatabase } from './support/database.js';
+import { ContinuousRunService } from '../src/simulation/continuous-run.service.js';
+import { until } from './support/progress.js';
+import { postJson } from './support/runs.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 const CLI = path.join(ROOT, 'dist/cli/experiment.js');
@@ -100,4 +104,54 @@ describe('the numbers of one completed run', () => {
       near(completion, wait + exec);
     }
   }, 60_000);
+});
+
+// percentile_cont over every result of a long continuous run takes seconds: stop must not wait for it.
+describe('the summary of a stopped continuous run', () => {
+  let databaseUrl: string;
+  let sut: TestApp;
+
+  beforeAll(async () => {
+    databaseUrl = await createDatabase('stop_summary');
+    sut = await startTestApp(databaseUrl, { SIM_AUTOSTART: 'true', SIM_TICK_MS: '0', SIM_FLUSH_MS: '50' });
+  });
+
+  afterAll(async () => {
+    await sut?.close();
+    await dropDatabase(databaseUrl);
+  });
+
+  it('is stored at once with the sketched percentiles, named so, then replaced by the exact ones', async () => {
+    const status = async () => (await (await fetch(`${sut.url}/api/simulation/status`)).json()) as { runId: number; tasksProcessed: number };
+    await until(async () => (await status()).tasksProcessed >= 300, 30_000, '300 tasks');
+    expect((await postJson(`${sut.url}/api/simulation/pause`, {})).status).toBe(200);
+    const { runId } = await status();
+    const continuous = sut.app.get(ContinuousRunService);
+
+    // Hold the results table: the exact percentiles cannot be read until it is released.
+    const holder = new pg.Client({ connectionString: databaseUrl });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE scheduler_results IN ACCESS EXCLUSIVE MODE');
+      expect((await postJson(`${sut.url}/api/simulation/stop`, {})).status).toBe(200);
+      const atStop = (await (await fetch(`${sut.url}/api/simulation/runs/${runId}`)).json()) as { status: string; summary: SummaryEntry[] };
+      expect(atStop.status).toBe('stopped');
+      expect(atStop.summary.map((s) => s.percentileMethod)).toEqual(Array(7).fill('sketch'));
+      await holder.query('ROLLBACK');
+    } finally {
+      await holder.end();
+    }
+
+    await continuous.summarised;
+    const after = (await (await fetch(`${sut.url}/api/simulation/runs/${runId}`)).json()) as { summary: SummaryEntry[] };
+    const board = (await (await fetch(`${sut.url}/api/metrics/leaderboard?runId=${runId}`)).json()) as { items: LeaderboardItem[] };
+    const exact = new Map(after.summary.map((s) => [s.strategy, s]));
+    expect(board.items).toHaveLength(7);
+    for (const entry of board.items) {
+      const s = exact.get(entry.scheduler) as SummaryEntry;
+      expect(s.percentileMethod).toBe('exact');
+      near(s.completionTime.p95, entry.p95CompletionTime);
+    }
+  });
 });

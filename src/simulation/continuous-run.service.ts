@@ -5,7 +5,7 @@ import type { SimulationEngine } from './engine/index.js';
 import type { RunExecution } from './runs/run-execution.js';
 import { RunFactory } from './runs/run-factory.js';
 import { RunStoreRepository } from './runs/run-store.repository.js';
-import { finishedSummary } from './runs/run-summary.js';
+import { finishedSummary, sketchedSummary } from './runs/run-summary.js';
 import { SimulationEvents } from './simulation-events.js';
 
 // With SIM_TICK_MS=0, and while a reopened run replays to where it was, the run goes as fast as it
@@ -113,16 +113,27 @@ export class ContinuousRunService implements OnApplicationBootstrap, BeforeAppli
     return this.status();
   }
 
-  /** Ends the continuous run: its buffers are written and it is marked stopped with its summary. */
+  /**
+   * Ends the continuous run: its buffers are written and it is marked stopped with its summary.
+   * The summary's exact percentiles (percentile_cont over every stored result) take seconds on a run
+   * of millions of tasks, so the stop answers with the sketched ones stored, named as such, and the
+   * exact ones replace them when their query is done (`summarised` settles then).
+   */
   async stop(): Promise<ContinuousStatus> {
     const exec = this.exec;
     if (!exec) return this.status();
     await this.halt();
     this.exec = null;
     this.paused = false;
-    await this.store.setStatus(exec.runId, 'stopped', { summary: await finishedSummary(this.store, exec.runId, exec.engine), finished: true });
+    await this.store.setStatus(exec.runId, 'stopped', { summary: sketchedSummary(exec.engine), finished: true });
+    this.summarised = finishedSummary(this.store, exec.runId, exec.engine)
+      .then((summary) => this.store.setSummary(exec.runId, summary))
+      .catch((e: Error) => this.logger.warn(`continuous run ${exec.runId}: its summary keeps the sketched percentiles (${e.message})`));
     return this.status();
   }
+
+  /** Settles once the last stopped run's exact percentiles are stored (or given up). */
+  summarised: Promise<void> = Promise.resolve();
 
   async pause(): Promise<ContinuousStatus> {
     if (!this.exec || this.paused) return this.status();

@@ -107,6 +107,11 @@ export class RunStoreRepository {
     );
   }
 
+  /** Replaces a run's stored summary, whatever its status. */
+  async setSummary(runId: number, summary: unknown): Promise<void> {
+    await this.db.query('UPDATE simulation_state SET summary = $2::jsonb, updated_at = now() WHERE id = $1', [runId, JSON.stringify(summary)]);
+  }
+
   /**
    * Per strategy, over its stored results: count, and min, p50, p95, p99, max of completion and
    * exec time, the percentiles by percentile_cont (the leaderboard's method).

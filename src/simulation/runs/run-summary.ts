@@ -33,3 +33,8 @@ export function withExactPercentiles(summary: StrategySummary[], stored: StoredD
 export async function finishedSummary(store: RunStoreRepository, runId: number, engine: SimulationEngine): Promise<RunSummaryEntry[]> {
   return withExactPercentiles(engine.summary(), await store.storedDistributions(runId), engine.config.stats.relativeAccuracy);
 }
+
+/** The summary with the engine's sketched percentiles, named as such: what a run has before the exact ones. */
+export function sketchedSummary(engine: SimulationEngine): RunSummaryEntry[] {
+  return withExactPercentiles(engine.summary(), [], engine.config.stats.relativeAccuracy);
+}
