@@ -21,6 +21,10 @@ const common = {
 };
 
 export default {
+  // e2e suites start processes and databases: on a busy 2-core machine jest's 5 s default is a
+  // false failure, not a finding. (A project's own testTimeout is not applied.) Suites that need
+  // longer still say so themselves.
+  testTimeout: 60_000,
   projects: [
     { ...common, displayName: 'unit', rootDir: '.', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {
@@ -28,9 +32,6 @@ export default {
       displayName: 'e2e',
       rootDir: '.',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      // Suites start processes and databases: on a busy 2-core machine jest's 5 s default is a
-      // false failure, not a finding. Suites that need longer still say so themselves.
-      testTimeout: 60_000,
       globalSetup: '<rootDir>/test/global-setup.ts',
       globalTeardown: '<rootDir>/test/global-teardown.ts',
     },
