@@ -40,7 +40,7 @@ export class LeaderboardEntry {
       'and its numbers are those of its fallback (hybrid_ml decides as greedy until its first model)',
   })
   trained: boolean | null;
-  @ApiProperty({ nullable: true, type: Number, description: 'hybrid_ml only (null for the others): models trained in this run (rows of its model versions)' })
+  @ApiProperty({ nullable: true, type: Number, description: 'hybrid_ml only (null for the others): number of models (model versions) trained in this run' })
   modelVersions: number | null;
 }
 

@@ -106,7 +106,7 @@ export class CsvRunQuery {
   @MaxLength(200)
   name?: string;
 
-  @ApiPropertyOptional({ minimum: 0 })
+  @ApiPropertyOptional({ description: 'Seed of every random stream of the run (default 42)', minimum: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
