@@ -20,7 +20,7 @@ const X = small.map(taskFeatures);
 const labels = small.map((t) => oracleDecision(t, machine).gpuFraction);
 
 describe(PlacementModel.name, () => {
-  it('learns f* as a share of the compute-bound split s / (1 + s)', () => {
+  it('learns f* as the compute-bound split s / (1 + s) less the transfer’s share', () => {
     const { model } = PlacementModel.fit(X, labels, options);
     const meanError = small.reduce((sum, _, i) => sum + Math.abs(model.predict(X[i]) - labels[i]), 0) / small.length;
     expect(meanError).toBeLessThan(0.02);
@@ -62,6 +62,16 @@ describe(PlacementModel.name, () => {
     expect(() => PlacementModel.load({ ...RegressionForest.fit(X, labels, forest).toJSON(), version: 9 })).toThrow(expect.objectContaining({ code: 'ML.INVALID_MODEL' }));
     expect(() => PlacementModel.load({ ...model.toJSON(), gpuSpeedupPerIntensity: -1 })).toThrow(expect.objectContaining({ code: 'ML.INVALID_MODEL' }));
     expect(() => PlacementModel.load({ ...model.toJSON(), forest: null })).toThrow(expect.objectContaining({ code: 'ML.INVALID_MODEL' }));
+  });
+
+  it('loads a version-1 model, fitted on the share of the split, and predicts and saves it as such', () => {
+    const split = small.map((t) => computeBoundSplit(t.computeIntensity, machine.gpuSpeedupPerIntensity));
+    const shareForest = RegressionForest.fit(X, labels.map((f, i) => f / split[i]), forest);
+    const saved = JSON.parse(JSON.stringify({ name: 'placement-model', version: 1, gpuSpeedupPerIntensity: 3, forest: shareForest })) as unknown;
+    const old = PlacementModel.load(saved);
+    for (const [i, x] of X.entries()) expect(old.predict(x)).toBe(shareForest.predict(x) * split[i]);
+    expect(JSON.parse(JSON.stringify(old))).toEqual(saved);
+    expect(PlacementModel.fit(X, labels, options).model.toJSON()).toMatchObject({ name: 'placement-model', version: 2 });
   });
 
   it('loads a bare forest fitted on f itself, as checkpoints held before, and predicts and saves it as such', () => {

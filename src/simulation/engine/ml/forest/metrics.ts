@@ -7,10 +7,12 @@ export interface HoldoutOptions extends RegressionForestOptions {
   /** Share of rows held out for scoring, in (0, 1) [0.2]. */
   holdoutFraction?: number;
   /**
-   * A positive scale per row: the forest fits y / scale, and is scored on scale × its prediction
-   * against y (the caller predicts the same way). Unscaled when absent.
+   * A positive scale per row: the forest fits (y − offset) / scale, and is scored on
+   * offset + scale × its prediction against y (the caller predicts the same way). Unscaled when absent.
    */
   scale?: ArrayLike<number>;
+  /** A finite offset per row (see scale); 0 when absent. */
+  offset?: ArrayLike<number>;
 }
 
 /** What a holdout training run reports. */
@@ -71,6 +73,11 @@ export function trainWithHoldout(
     if (scale.length !== n) throw new InvalidTrainingDataError(`${n} rows but ${scale.length} scales`);
     for (let i = 0; i < n; i++) if (!(scale[i] > 0 && Number.isFinite(scale[i]))) throw new InvalidTrainingDataError(`scale ${i} must be a positive finite number, got ${scale[i]}`);
   }
+  const offset = options.offset;
+  if (offset !== undefined) {
+    if (offset.length !== n) throw new InvalidTrainingDataError(`${n} rows but ${offset.length} offsets`);
+    for (let i = 0; i < n; i++) if (!Number.isFinite(offset[i])) throw new InvalidTrainingDataError(`offset ${i} must be a finite number, got ${offset[i]}`);
+  }
   const fraction = options.holdoutFraction ?? 0.2;
   if (!(fraction > 0 && fraction < 1)) throw new InvalidMlOptionsError(`holdoutFraction must be in (0, 1), got ${fraction}`);
 
@@ -90,7 +97,8 @@ export function trainWithHoldout(
   const trainY = new Float64Array(trainSamples);
   for (let k = 0; k < trainSamples; k++) {
     trainX.push(X[order[k]]);
-    trainY[k] = scale === undefined ? y[order[k]] : y[order[k]] / scale[order[k]];
+    const i = order[k];
+    trainY[k] = (y[i] - (offset === undefined ? 0 : offset[i])) / (scale === undefined ? 1 : scale[i]);
   }
   const model = RegressionForest.fit(trainX, trainY, { ...options, seed: rng });
   const testY = new Float64Array(testSamples);
@@ -98,7 +106,7 @@ export function trainWithHoldout(
   for (let k = 0; k < testSamples; k++) {
     const i = order[trainSamples + k];
     testY[k] = y[i];
-    predicted[k] = model.predict(X[i]) * (scale === undefined ? 1 : scale[i]);
+    predicted[k] = (offset === undefined ? 0 : offset[i]) + model.predict(X[i]) * (scale === undefined ? 1 : scale[i]);
   }
   return {
     model,

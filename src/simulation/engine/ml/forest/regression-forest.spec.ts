@@ -68,6 +68,18 @@ describe(RegressionForest.name, () => {
     expect(() => trainWithHoldout(X, y, { scale: scale.map((v, i) => (i === 5 ? 0 : v)) })).toThrow(InvalidTrainingDataError);
   });
 
+  it('fits (y − offset) / scale with a per-row offset and scores offset + scale × prediction against y', () => {
+    const { X, y } = makeDataset({ rows: 400 });
+    const scale = X.map((x) => 1 + x[0]);
+    const offset = X.map((x) => x[1]);
+    const shifted = trainWithHoldout(X, y, { seed: 3, scale, offset });
+    const byHand = trainWithHoldout(X, y.map((v, i) => (v - offset[i]) / scale[i]), { seed: 3 });
+    expect(shifted.model.toJSON()).toEqual(byHand.model.toJSON());
+    expect(shifted.r2).toBeGreaterThan(0.8);
+    expect(() => trainWithHoldout(X, y, { offset: offset.slice(1) })).toThrow(InvalidTrainingDataError);
+    expect(() => trainWithHoldout(X, y, { offset: offset.map((v, i) => (i === 5 ? Number.NaN : v)) })).toThrow(InvalidTrainingDataError);
+  });
+
   it('fits the same forest from the same rows and seed', () => {
     const { X, y } = makeDataset();
 
