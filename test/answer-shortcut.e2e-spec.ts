@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import pg from 'pg';
 import { RunCacheService } from '../src/cache/run-cache.service.js';
+import { LeaderboardRepository } from '../src/metrics/leaderboard.repository.js';
 import { LeaderboardService } from '../src/metrics/leaderboard.service.js';
 import { createDatabase, dropDatabase } from './support/database.js';
 import { appendTasks, insertRun, type FixtureRun } from './support/fixtures.js';
@@ -85,6 +86,44 @@ describe('answer shortcut (repeated cached reads answered before Nest)', () => {
     // The run cache may give the previous answer while the new one computes, then the new one.
     await cache.whenRefreshed();
     expect((await read()).body.items.every((e) => e.tasks === 55)).toBe(true);
+  });
+
+  it("gives the previous answer before Nest while a refresh of the run's data computes the new one", async () => {
+    await readUntilShortcut();
+    const before = await read();
+    const repository = sut.app.get(LeaderboardRepository);
+    const query = repository.aggregates.bind(repository);
+    let arrived!: () => void;
+    const entered = new Promise<void>((resolve) => (arrived = resolve));
+    let open!: () => void;
+    const opened = new Promise<void>((resolve) => (open = resolve));
+    const held = jest.spyOn(repository, 'aggregates').mockImplementation(async (runId) => {
+      arrived();
+      await opened;
+      return query(runId);
+    });
+    try {
+      const db = new pg.Client({ connectionString: databaseUrl });
+      await db.connect();
+      await appendTasks(db, run.runId, 55, 5, 3);
+      await db.end();
+      const cache = sut.app.get(RunCacheService);
+      await cache.runWritten(run.runId);
+      // The first read after the write goes the whole way and starts the refresh, which waits at the gate.
+      const first = await read();
+      expect(first.viaNest).toBe(true);
+      await entered;
+      // Meanwhile repeats are answered before Nest, with the answer the refresh replaces.
+      const repeats = [await read(), await read(), await read()];
+      expect(repeats.map((a) => [a.status, a.viaNest])).toEqual(Array(3).fill([200, false]));
+      expect(repeats.every((a) => JSON.stringify(a.body) === JSON.stringify(before.body))).toBe(true);
+      open();
+      await cache.whenRefreshed();
+      expect((await read()).body.items.every((e) => e.tasks === 60)).toBe(true);
+    } finally {
+      open();
+      held.mockRestore();
+    }
   });
 
   it('leaves a read over the rate limit to Nest: 429 in the error shape', async () => {

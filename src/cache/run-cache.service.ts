@@ -248,13 +248,22 @@ export class RunCacheService implements BeforeApplicationShutdown {
 
   /**
    * The answer wrap would give now for the read `origin` names, known without any I/O: when the
-   * run's version is still the one it was kept under (as memoized) and it is still fresh. Counted
-   * as a local hit. Undefined otherwise (a stale answer is left to wrap, which refreshes it), or
-   * when that cannot be told right now.
+   * run's version is still the one it was kept under (as memoized) and it is still fresh (a local
+   * hit), or while a refresh of the read is running, the stale answer it replaces (a stale hit).
+   * Undefined otherwise (a stale answer with no refresh running is left to wrap, which starts one),
+   * or when that cannot be told right now.
    */
   current(origin: AnswerOrigin): object | undefined {
     const now = this.clock();
     if (this.off || now < this.bypassUntil) return undefined;
+    // A refresh of this read is running: wrap would give the answer it replaces, whatever the
+    // version now is, so that answer can be given here too. (Without a refresh running, a stale
+    // answer is left to wrap, which starts one.)
+    const refreshing = this.refreshes.has(origin.read) ? this.held.get(origin.read) : undefined;
+    if (refreshing && this.servable(refreshing, origin.runId) && typeof refreshing.value === 'object' && refreshing.value !== null) {
+      this.counters.staleHits++;
+      return refreshing.value;
+    }
     const memo = this.sharedVersions.get(origin.runId);
     if (!memo || memo.until <= now || Math.max(memo.version, this.versions.get(origin.runId) ?? 0) !== origin.version) return undefined;
     const held = this.held.get(origin.read);
