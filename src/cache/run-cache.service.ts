@@ -1,17 +1,12 @@
 import { HttpException, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { CacheService } from './cache.service.js';
+import { RunVersions } from './run-versions.js';
 import { share } from './shared-answer.js';
 
-// The version key outlives every entry (CACHE_TTL_S ≤ 1 day), so an expired version can never
-// make an old entry reachable again.
-const VERSION_TTL_MS = 7 * 24 * 3600 * 1000;
 // After the cache failed a call, reads go straight to PostgreSQL for this long instead of each
 // paying the cache timeout again.
 const BYPASS_AFTER_FAILURE_MS = 1000;
-// How long a version read from the shared cache is trusted before asking again: another
-// process's invalidation reaches this one within this delay (this process's own, at once).
-const VERSION_MEMO_MS = 100;
 // Answers kept in process memory, one per read (its latest version), the most recently used
 // first: up to this many list items in all (a comparative page of 1,000 tasks is ~2 MB, so at
 // most ~40 MB).
@@ -67,9 +62,7 @@ const isStored = (value: unknown): value is Stored => typeof value === 'object' 
  *   A refresh answered by an HTTP 4xx (the run is gone) drops the answer: the next read waits.
  * `invalidateRun` (deletions) makes every earlier answer of the run unusable here at once.
  *
- * The shared version is re-read at most every VERSION_MEMO_MS per run. Versions are wall-clock
- * milliseconds (bumped past the last one seen), so processes sharing one Redis never hand out a
- * version another process already used. Concurrent reads of one key share one version lookup, one
+ * Run versions are RunVersions'. Concurrent reads of one key share one version lookup, one
  * cache read and at most one computation per process; a refresh first looks for an answer another
  * process stored under the key (replicas do not lock: at most one refresh per read in each). A
  * cache that fails or times out is bypassed for BYPASS_AFTER_FAILURE_MS: no request waits longer than
@@ -85,12 +78,7 @@ export class RunCacheService implements BeforeApplicationShutdown {
   /** The clock of TTLs, memos and back-offs (tests set a fake one); versions use the wall clock. */
   clock: () => number = () => Date.now();
   private readonly ttlMs: number;
-  // The latest version this process wrote or saw per run.
-  private readonly versions = new Map<number, number>();
-  // Per run, the version of this process's last invalidateRun: answers from before it are not given.
-  private readonly floors = new Map<number, number>();
-  private readonly versionLookups = new Map<number, Promise<number | undefined>>();
-  private readonly sharedVersions = new Map<number, { version: number; until: number }>();
+  private readonly versions: RunVersions;
   private readonly inFlight = new Map<string, Promise<unknown>>();
   // Background refreshes, by read.
   private readonly refreshes = new Map<string, Promise<void>>();
@@ -109,20 +97,21 @@ export class RunCacheService implements BeforeApplicationShutdown {
     this.ttlMs = cache.ttlMs;
     this.off = cache.ttlMs === 0;
     this.held = new LRUCache({ maxSize: LOCAL_ITEMS, sizeCalculation: localSize });
+    this.versions = new RunVersions(cache, () => this.clock());
   }
 
   /** The cached answer of `name(params)` for run `runId`, or compute and cache it. */
   async wrap<T>(runId: number, name: string, params: Record<string, unknown>, compute: () => Promise<T>): Promise<T> {
     // Without a cache, concurrent reads of one key still share one computation (a burst of them
     // would otherwise queue for database connections), started after this process's last write.
-    if (this.off) return this.once(this.key(runId, this.versions.get(runId) ?? 0, `${name}:direct`, params), compute);
+    if (this.off) return this.once(this.key(runId, this.versions.local(runId), `${name}:direct`, params), compute);
     // While the shared cache is bypassed, the version is the latest this process knows, and
     // answers are computed without it; those held in memory are given as always.
     let shared = this.clock() >= this.bypassUntil;
-    let version = this.versions.get(runId) ?? 0;
+    let version = this.versions.local(runId);
     if (shared) {
       const errorsBefore = this.cache.counters.errors;
-      version = await this.version(runId);
+      version = await this.versions.current(runId);
       // The lookup failed or timed out: the cache is away, do not pay a second timeout on it.
       if (this.cache.counters.errors !== errorsBefore) {
         this.bypassUntil = this.clock() + BYPASS_AFTER_FAILURE_MS;
@@ -208,7 +197,7 @@ export class RunCacheService implements BeforeApplicationShutdown {
 
   /** Stale but still given while it is refreshed: see the class comment. */
   private servable(held: Held, runId: number): boolean {
-    if (held.version < (this.floors.get(runId) ?? 0)) return false;
+    if (held.version < this.versions.floor(runId)) return false;
     const grace = held.failedUntil === undefined ? this.ttlMs : Math.max(this.ttlMs, STALE_IF_ERROR_MS);
     return this.clock() - held.at < this.ttlMs + grace;
   }
@@ -264,8 +253,7 @@ export class RunCacheService implements BeforeApplicationShutdown {
       this.counters.staleHits++;
       return refreshing.value;
     }
-    const memo = this.sharedVersions.get(origin.runId);
-    if (!memo || memo.until <= now || Math.max(memo.version, this.versions.get(origin.runId) ?? 0) !== origin.version) return undefined;
+    if (this.versions.memoized(origin.runId) !== origin.version) return undefined;
     const held = this.held.get(origin.read);
     if (!held || !this.fresh(held, origin.version) || typeof held.value !== 'object' || held.value === null) return undefined;
     this.counters.localHits++;
@@ -277,7 +265,7 @@ export class RunCacheService implements BeforeApplicationShutdown {
    * is given its previous answer until the current one is computed (one refresh per read).
    */
   async runWritten(runId: number): Promise<void> {
-    await this.storeVersion(runId, this.bumpVersion(runId));
+    await this.versions.bump(runId, { floor: false });
   }
 
   /**
@@ -286,24 +274,12 @@ export class RunCacheService implements BeforeApplicationShutdown {
    * run gone).
    */
   async invalidateRun(runId: number): Promise<void> {
-    const next = this.bumpVersion(runId);
-    this.floors.set(runId, next);
-    await this.storeVersion(runId, next);
+    await this.versions.bump(runId, { floor: true });
   }
 
   /** The cache key of `name(params)` for the run's current version (for tests and diagnostics). */
   async currentKey(runId: number, name: string, params: Record<string, unknown>): Promise<string> {
-    return this.key(runId, await this.version(runId), name, params);
-  }
-
-  private bumpVersion(runId: number): number {
-    const next = Math.max(Date.now(), (this.versions.get(runId) ?? 0) + 1);
-    this.versions.set(runId, next);
-    return next;
-  }
-
-  private storeVersion(runId: number, version: number): Promise<void> {
-    return this.cache.set(this.versionKey(runId), version, VERSION_TTL_MS);
+    return this.key(runId, await this.versions.current(runId), name, params);
   }
 
   private read(runId: number, name: string, params: Record<string, unknown>): string {
@@ -312,26 +288,5 @@ export class RunCacheService implements BeforeApplicationShutdown {
 
   private key(runId: number, version: number, name: string, params: Record<string, unknown>): string {
     return `run:${runId}:v${version}:${name}:${JSON.stringify(params)}`;
-  }
-
-  private versionKey(runId: number): string {
-    return `run:${runId}:version`;
-  }
-
-  private async version(runId: number): Promise<number> {
-    const memo = this.sharedVersions.get(runId);
-    if (memo && memo.until > this.clock()) return Math.max(memo.version, this.versions.get(runId) ?? 0);
-    const errorsBefore = this.cache.counters.errors;
-    let lookup = this.versionLookups.get(runId);
-    if (!lookup) {
-      lookup = this.cache.get<number>(this.versionKey(runId)).finally(() => this.versionLookups.delete(runId));
-      this.versionLookups.set(runId, lookup);
-    }
-    const shared = (await lookup) ?? 0;
-    if (this.cache.counters.errors === errorsBefore) this.sharedVersions.set(runId, { version: shared, until: this.clock() + VERSION_MEMO_MS });
-    // Read the local version after the await: an invalidation that happened meanwhile counts.
-    const local = this.versions.get(runId) ?? 0;
-    if (shared > local) this.versions.set(runId, shared);
-    return Math.max(shared, local);
   }
 }
