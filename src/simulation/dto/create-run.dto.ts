@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
@@ -13,6 +14,22 @@ const RETRAIN_LAG =
   'Tasks from a retrain to the task its model takes effect at, so the fit runs while the run steps on; an early retrain waits a tenth ' +
   'of its labels at most. 0 = at once (default SIM_BATCH_RETRAIN_LAG, 2000)';
 const GPUS = 'GPUs of the simulated machine (default 4)';
+const SEED = 'Seed of every random stream of the run (default 42)';
+
+/**
+ * An optional integer setting of a run, the same in the JSON body and in the CSV form's query
+ * string (`from: 'query'`: converted from its text first).
+ */
+function RunSetting(description: string, minimum: number, maximum: number, from: 'body' | 'query'): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ description, minimum, maximum }),
+    IsOptional(),
+    ...(from === 'query' ? [Type(() => Number)] : []),
+    IsInt(),
+    Min(minimum),
+    Max(maximum),
+  );
+}
 const STRATEGIES = 'Strategies to run (default all)';
 
 /** POST /api/simulation/runs as JSON: a generated batch experiment or a trace replay. */
@@ -27,11 +44,7 @@ export class CreateRunDto {
   @MaxLength(200)
   name?: string;
 
-  @ApiPropertyOptional({ description: 'Seed of every random stream of the run (default 42)', minimum: 0 })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(2_147_483_647)
+  @RunSetting(SEED, 0, 2_147_483_647, 'body')
   seed?: number;
 
   @ApiPropertyOptional({ description: 'batch: number of generated tasks', minimum: 1, maximum: MAX_RUN_TASKS })
@@ -48,11 +61,7 @@ export class CreateRunDto {
   @Max(1_000_000)
   arrivalRate?: number;
 
-  @ApiPropertyOptional({ description: GPUS, minimum: 1, maximum: 64 })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(64)
+  @RunSetting(GPUS, 1, 64, 'body')
   gpus?: number;
 
   @ApiPropertyOptional({ enum: ALL_STRATEGY_NAMES, isArray: true, description: STRATEGIES })
@@ -62,18 +71,10 @@ export class CreateRunDto {
   @IsIn(ALL_STRATEGY_NAMES, { each: true })
   strategies?: string[];
 
-  @ApiPropertyOptional({ description: RETRAIN_INTERVAL, minimum: 1, maximum: MAX_RETRAIN_SETTING })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(MAX_RETRAIN_SETTING)
+  @RunSetting(RETRAIN_INTERVAL, 1, MAX_RETRAIN_SETTING, 'body')
   retrainInterval?: number;
 
-  @ApiPropertyOptional({ description: RETRAIN_LAG, minimum: 0, maximum: MAX_RETRAIN_SETTING })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(MAX_RETRAIN_SETTING)
+  @RunSetting(RETRAIN_LAG, 0, MAX_RETRAIN_SETTING, 'body')
   retrainLag?: number;
 
   @ApiPropertyOptional({
@@ -106,20 +107,10 @@ export class CsvRunQuery {
   @MaxLength(200)
   name?: string;
 
-  @ApiPropertyOptional({ description: 'Seed of every random stream of the run (default 42)', minimum: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(2_147_483_647)
+  @RunSetting(SEED, 0, 2_147_483_647, 'query')
   seed?: number;
 
-  @ApiPropertyOptional({ description: GPUS, minimum: 1, maximum: 64 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(64)
+  @RunSetting(GPUS, 1, 64, 'query')
   gpus?: number;
 
   @ApiPropertyOptional({ description: `${STRATEGIES}, comma-separated: ${ALL_STRATEGY_NAMES.join(',')}`, type: String, example: 'greedy,hybrid_ml,oracle' })
@@ -130,20 +121,10 @@ export class CsvRunQuery {
   @IsIn(ALL_STRATEGY_NAMES, { each: true })
   strategies?: string[];
 
-  @ApiPropertyOptional({ description: RETRAIN_INTERVAL, minimum: 1, maximum: MAX_RETRAIN_SETTING })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_RETRAIN_SETTING)
+  @RunSetting(RETRAIN_INTERVAL, 1, MAX_RETRAIN_SETTING, 'query')
   retrainInterval?: number;
 
-  @ApiPropertyOptional({ description: RETRAIN_LAG, minimum: 0, maximum: MAX_RETRAIN_SETTING })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(MAX_RETRAIN_SETTING)
+  @RunSetting(RETRAIN_LAG, 0, MAX_RETRAIN_SETTING, 'query')
   retrainLag?: number;
 }
 
