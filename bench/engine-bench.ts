@@ -1,5 +1,5 @@
 // Engine throughput benchmark (not a test): `npm run bench:engine [-- --tasks N --retrain-interval K]`.
-import { RegressionForest, SimulationEngine } from '../src/simulation/engine/index.js';
+import { RegressionForest, SimulationEngine } from '../src/engine/index.js';
 
 function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);

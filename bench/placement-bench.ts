@@ -5,7 +5,7 @@
 // machine is shared.
 // Needs a PostgreSQL server (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres).
 import pidusage from 'pidusage';
-import { SimulationEngine } from '../src/simulation/engine/index.js';
+import { SimulationEngine } from '../src/engine/index.js';
 import { scratchDatabase, startApp } from './support/app-process.js';
 
 const BATCH = 1000;

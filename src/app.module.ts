@@ -11,7 +11,7 @@ import { MetricsModule } from './metrics/metrics.module.js';
 import { ObservabilityModule } from './observability/observability.module.js';
 import { ResultsModule } from './results/results.module.js';
 import { SecurityModule } from './security/security.module.js';
-import { SimulationModule } from './simulation/simulation.module.js';
+import { SimulationModule } from './runs/runs.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
 import { TrainingModule } from './training/training.module.js';
 

@@ -16,7 +16,7 @@ import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import { QueryPolicyInterceptor } from './common/query-policy.interceptor.js';
 import { decorateRoutePattern } from './common/route-pattern.js';
 import { installContentTypePolicy, installMethodPolicy } from './common/route-policy.js';
-import { RunScope } from './common/run-scope.service.js';
+import { RunScope } from './runs/run-scope.service.js';
 import { documentLiveness } from './health/liveness.route.js';
 import { AppMetrics } from './observability/app-metrics.service.js';
 import { installHttpMetrics } from './observability/http-metrics.hook.js';

@@ -1,5 +1,5 @@
 import { WebSocket } from 'ws';
-import { ALL_STRATEGY_NAMES } from '../src/simulation/engine/index.js';
+import { ALL_STRATEGY_NAMES } from '../src/engine/index.js';
 import { createDatabase, dropDatabase } from './support/database.js';
 import { applicationRoutes, startAppWithRoutes, type RegisteredRoute } from './support/routes.js';
 import type { TestApp } from './support/test-app.js';

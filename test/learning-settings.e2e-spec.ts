@@ -1,4 +1,4 @@
-import { SimulationEngine } from '../src/simulation/engine/index.js';
+import { SimulationEngine } from '../src/engine/index.js';
 import { createDatabase, dropDatabase, query } from './support/database.js';
 import { postCsv, postJson, waitForRun } from './support/runs.js';
 import { startTestApp, type TestApp } from './support/test-app.js';

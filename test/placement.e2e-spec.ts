@@ -1,5 +1,5 @@
-import { ContinuousRunService } from '../src/simulation/continuous-run.service.js';
-import { SimulationEngine, type Task } from '../src/simulation/engine/index.js';
+import { ContinuousRunService } from '../src/runs/continuous-run.service.js';
+import { SimulationEngine, type Task } from '../src/engine/index.js';
 import { createDatabase, dropDatabase, query } from './support/database.js';
 import { postCsv, postJson, waitForRun } from './support/runs.js';
 import { startTestApp, type TestApp } from './support/test-app.js';

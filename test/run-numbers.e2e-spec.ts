@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import pg from 'pg';
 import { ROOT } from './support/child-app.js';
 import { createDatabase, dropDatabase } from './support/database.js';
-import { ContinuousRunService } from '../src/simulation/continuous-run.service.js';
+import { ContinuousRunService } from '../src/runs/continuous-run.service.js';
 import { until } from './support/progress.js';
 import { postJson } from './support/runs.js';
 import { startTestApp, type TestApp } from './support/test-app.js';

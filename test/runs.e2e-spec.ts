@@ -1,4 +1,4 @@
-import { PlacementModel, SimulationEngine, type Task } from '../src/simulation/engine/index.js';
+import { PlacementModel, SimulationEngine, type Task } from '../src/engine/index.js';
 import { createDatabase, dropDatabase, query } from './support/database.js';
 import { postCsv, postJson, rowCounts, storedResults, waitForRun } from './support/runs.js';
 import { startTestApp, timedGet, type TestApp } from './support/test-app.js';

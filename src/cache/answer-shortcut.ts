@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
-import type { RunScope } from '../common/run-scope.service.js';
+import type { RunScope } from '../runs/run-scope.service.js';
 import type { RateLimitGuard } from '../security/rate-limit.guard.js';
 import type { AnswerOrigin, RunCacheService } from './run-cache.service.js';
 import { isShared } from './shared-answer.js';

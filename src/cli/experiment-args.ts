@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ALL_STRATEGY_NAMES } from '../simulation/engine/index.js';
+import { ALL_STRATEGY_NAMES } from '../engine/index.js';
 
 export const USAGE = `usage:
   npm run experiment -- --tasks N [--seed S] [--strategies a,b,…] [--arrival-rate R] [--gpus G]

@@ -1,4 +1,4 @@
-import type { RunSummaryEntry } from '../simulation/runs/run-summary.js';
+import type { RunSummaryEntry } from '../runs/execution/run-summary.js';
 import { leaderboardTable } from './experiment-report.js';
 
 const distribution = (mean: number) => ({ mean, min: mean / 2, max: mean * 2, p50: mean, p95: mean * 1.5, p99: mean * 1.8 });

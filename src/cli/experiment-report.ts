@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
 import Table from 'cli-table3';
-import type { RunSummaryEntry } from '../simulation/runs/run-summary.js';
+import type { RunSummaryEntry } from '../runs/execution/run-summary.js';
 
 // A stored summary went through JSON: NaN (no tasks) came back as null.
 type StoredSummary = RunSummaryEntry;

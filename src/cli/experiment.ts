@@ -3,11 +3,11 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { InvalidEnvironmentError } from '../config/env.schema.js';
 import { readEnv } from '../config/env.js';
 import type { EmbeddedDatabase } from '../database/embedded-postgres.js';
-import { EngineError, parseTraceCsv, TraceValidationError } from '../simulation/engine/index.js';
+import { EngineError, parseTraceCsv, TraceValidationError } from '../engine/index.js';
 import type { LeaderboardService } from '../metrics/leaderboard.service.js';
-import type { RunSummaryEntry } from '../simulation/runs/run-summary.js';
-import type { RunsService } from '../simulation/runs/runs.service.js';
-import type { SimulationService } from '../simulation/simulation.service.js';
+import type { RunSummaryEntry } from '../runs/execution/run-summary.js';
+import type { RunsService } from '../runs/batch-runs.service.js';
+import type { SimulationService } from '../runs/run-catalog.service.js';
 import { parseExperimentArgs, UsageError, USAGE, type ExperimentArgs } from './experiment-args.js';
 import { ExperimentProgress, leaderboardTable } from './experiment-report.js';
 
@@ -21,8 +21,8 @@ async function loadApp() {
     import('@nestjs/core'),
     import('../app.module.js'),
     import('../database/embedded-postgres.js'),
-    import('../simulation/runs/runs.service.js'),
-    import('../simulation/simulation.service.js'),
+    import('../runs/batch-runs.service.js'),
+    import('../runs/run-catalog.service.js'),
     import('../metrics/leaderboard.service.js'),
   ]);
   return { NestFactory, AppModule, startEmbeddedPostgres, RunsService, SimulationService, LeaderboardService };

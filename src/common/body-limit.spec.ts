@@ -1,4 +1,4 @@
-import { DEFAULT_ENGINE_CONFIG, generateTask, RngStreams, TRACE_COLUMNS } from '../simulation/engine/index.js';
+import { DEFAULT_ENGINE_CONFIG, generateTask, RngStreams, TRACE_COLUMNS } from '../engine/index.js';
 import { BODY_LIMIT_BYTES, CSV_TRACE_ROWS_WITHIN_LIMIT } from './body-limit.js';
 
 /** The bytes of a generated trace as CSV, every column filled at full precision, as a user's export would be. */

@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { ALL_STRATEGY_NAMES } from '../simulation/engine/index.js';
+import { ALL_STRATEGY_NAMES } from '../engine/index.js';
 import { INT4_MAX } from './parse-id.pipe.js';
 
 /** The names a strategy can have, as a 400 lists them. */

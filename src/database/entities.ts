@@ -1,6 +1,6 @@
 import { MetricWindow } from '../metrics/metric-window.entity.js';
 import { SchedulerResult } from '../results/scheduler-result.entity.js';
-import { SimulationRun } from '../simulation/simulation-run.entity.js';
+import { SimulationRun } from '../runs/simulation-run.entity.js';
 import { Task } from '../tasks/task.entity.js';
 import { ModelVersion } from '../training/model-version.entity.js';
 import { TrainingSample } from '../training/training-sample.entity.js';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { SimulationModule } from '../simulation/simulation.module.js';
+import { SimulationModule } from '../runs/runs.module.js';
 import { LegacyController } from './legacy.controller.js';
 import { LegacyRepository } from './legacy.repository.js';
 import { LegacyService } from './legacy.service.js';

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { CacheService } from '../cache/cache.service.js';
 import { RunCacheService } from '../cache/run-cache.service.js';
-import { ContinuousRunService } from '../simulation/continuous-run.service.js';
-import type { StrategySummary } from '../simulation/engine/index.js';
-import { RunStoreRepository } from '../simulation/runs/run-store.repository.js';
-import { RunsService } from '../simulation/runs/runs.service.js';
+import { ContinuousRunService } from '../runs/continuous-run.service.js';
+import type { StrategySummary } from '../engine/index.js';
+import { RunStoreRepository } from '../ingest/ingest.repository.js';
+import { RunsService } from '../runs/batch-runs.service.js';
 import type { ComparativeHistoryRow } from './dto/comparative-history.dto.js';
 import type { FullHistoryRow } from './dto/full-history-row.response.js';
 import type { ClearHistoryResponse, LegacyStatusResponse, LegacyStrategyMetrics } from './dto/legacy-status.response.js';

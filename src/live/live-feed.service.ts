@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
 import { WebSocket } from 'ws';
-import { SimulationEvents, type RetrainEvent, type TaskEvent } from '../simulation/simulation-events.js';
+import { SimulationEvents, type RetrainEvent, type TaskEvent } from '../runs/run-events.js';
 import { retrainNotification, simulationUpdate } from './live-messages.js';
 
 // At most 10 simulation_update messages a second; the ones in between are dropped.

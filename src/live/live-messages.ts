@@ -1,4 +1,4 @@
-import { ORACLE_STRATEGY_NAME, type ModelInfo, type SimulationEngine, type StepResult } from '../simulation/engine/index.js';
+import { ORACLE_STRATEGY_NAME, type ModelInfo, type SimulationEngine, type StepResult } from '../engine/index.js';
 
 // The dashboard's wire format is snake_case on purpose (DESIGN.md "Dashboard compatibility").
 

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { SimulationModule } from '../simulation/simulation.module.js';
+import { SimulationModule } from '../runs/runs.module.js';
 import { LiveFeedService } from './live-feed.service.js';
 import { LiveGateway } from './live.gateway.js';
 

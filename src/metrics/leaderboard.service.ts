@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { RunCacheService } from '../cache/run-cache.service.js';
 import { NotFound } from '../common/app-errors.js';
-import { RunScope } from '../common/run-scope.service.js';
-import { DEFAULT_ENGINE_CONFIG, ORACLE_STRATEGY_NAME, rlFirstTrainingAt } from '../simulation/engine/index.js';
+import { RunScope } from '../runs/run-scope.service.js';
+import { DEFAULT_ENGINE_CONFIG, ORACLE_STRATEGY_NAME, rlFirstTrainingAt } from '../engine/index.js';
 import { TrainingService } from '../training/training.service.js';
 import { LeaderboardResponse, SchedulerStandingResponse, type LeaderboardEntry } from './dto/leaderboard.response.js';
 import { LeaderboardRepository, type StrategyAggregates } from './leaderboard.repository.js';

@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { DOUBLE } from '../database/column-types.js';
-import { SimulationRun } from '../simulation/simulation-run.entity.js';
+import { SimulationRun } from '../runs/simulation-run.entity.js';
 
 /** Aggregates of one strategy over one window of K consecutive tasks of a run. */
 @Entity({ name: 'metrics' })

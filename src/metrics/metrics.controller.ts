@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiBadRequest, ApiIdParam, ApiNotFound, ApiPageResponse } from '../common/api-responses.js';
 import { BIGINT_ID } from '../common/parse-id.pipe.js';
-import { ALL_STRATEGY_NAMES } from '../simulation/engine/index.js';
+import { ALL_STRATEGY_NAMES } from '../engine/index.js';
 import { LeaderboardResponse, SchedulerStandingResponse } from './dto/leaderboard.response.js';
 import { ListWindowsQuery, RunQuery } from './dto/list-windows.query.js';
 import { WindowResponse } from './dto/window.response.js';

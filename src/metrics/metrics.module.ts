@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { RunScopeModule } from '../common/run-scope.module.js';
+import { RunScopeModule } from '../runs/run-scope.module.js';
 import { TrainingModule } from '../training/training.module.js';
 import { LeaderboardRepository } from './leaderboard.repository.js';
 import { LeaderboardService } from './leaderboard.service.js';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { RunCacheService } from '../cache/run-cache.service.js';
 import { NotFound } from '../common/app-errors.js';
 import { decodeKeyCursor, toKeyPage, type Page } from '../common/page.js';
-import { RunScope } from '../common/run-scope.service.js';
+import { RunScope } from '../runs/run-scope.service.js';
 import { WindowResponse } from './dto/window.response.js';
 import { MetricsRepository, type WindowKey } from './metrics.repository.js';
 

@@ -1,6 +1,6 @@
 import { BadRequestException, type PipeTransform } from '@nestjs/common';
 import { STRATEGY_NAMES_LIST } from '../common/query-fields.js';
-import { ALL_STRATEGY_NAMES } from '../simulation/engine/index.js';
+import { ALL_STRATEGY_NAMES } from '../engine/index.js';
 
 const NAMES: ReadonlySet<string> = new Set(ALL_STRATEGY_NAMES);
 

@@ -4,7 +4,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { CacheService } from '../cache/cache.service.js';
 import { LiveFeedService } from '../live/live-feed.service.js';
 import { RequestHistogram } from './request-histogram.js';
-import type { RunMetricsSink } from '../simulation/runs/run-execution.js';
+import type { RunMetricsSink } from '../runs/execution/run-execution.js';
 
 /**
  * The service's Prometheus metrics. A registry of its own per app instance (not prom-client's

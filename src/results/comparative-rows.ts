@@ -1,4 +1,4 @@
-import { ORACLE_STRATEGY_NAME } from '../simulation/engine/index.js';
+import { ORACLE_STRATEGY_NAME } from '../engine/index.js';
 import { COMPARATIVE_RESULT_FIELDS, type ComparativeItem, type StrategyOutcome } from './dto/comparative.response.js';
 import type { ComparativeRow } from './results.repository.js';
 

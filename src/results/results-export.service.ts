@@ -1,8 +1,8 @@
 import { Injectable, StreamableFile } from '@nestjs/common';
 import { stringify } from 'csv-stringify';
 import { pipeline, Transform, type Readable } from 'node:stream';
-import { strategyNames } from '../simulation/engine/index.js';
-import { RunScope } from '../common/run-scope.service.js';
+import { strategyNames } from '../engine/index.js';
+import { RunScope } from '../runs/run-scope.service.js';
 import { COMPARATIVE_RESULT_FIELDS, type ComparativeItem } from './dto/comparative.response.js';
 import { RESULT_FIELDS } from './dto/result.response.js';
 import { groupComparativeRows } from './comparative-rows.js';

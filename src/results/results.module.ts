@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { RunScopeModule } from '../common/run-scope.module.js';
+import { RunScopeModule } from '../runs/run-scope.module.js';
 import { ResultsExportService } from './results-export.service.js';
 import { ResultsController } from './results.controller.js';
 import { ResultsRepository } from './results.repository.js';

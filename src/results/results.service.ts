@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { decodeKeyCursor, encodeKeyCursor, toKeyPage, type Page } from '../common/page.js';
-import { RunScope } from '../common/run-scope.service.js';
+import { RunScope } from '../runs/run-scope.service.js';
 import { RunCacheService } from '../cache/run-cache.service.js';
 import { groupComparativeRows } from './comparative-rows.js';
 import type { ComparativeItem } from './dto/comparative.response.js';

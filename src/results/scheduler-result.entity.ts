@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { DOUBLE } from '../database/column-types.js';
-import { SimulationRun } from '../simulation/simulation-run.entity.js';
+import { SimulationRun } from '../runs/simulation-run.entity.js';
 
 /** One strategy's placement of one task and its simulated outcome. */
 // The natural key is the primary key: results are the bulk of every run's rows, and each index

@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { DOUBLE } from '../database/column-types.js';
-import { SimulationRun } from '../simulation/simulation-run.entity.js';
+import { SimulationRun } from '../runs/simulation-run.entity.js';
 
 /** A task of a run's stream, as generated or imported. */
 @Entity({ name: 'tasks' })

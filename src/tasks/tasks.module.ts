@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { RunScopeModule } from '../common/run-scope.module.js';
+import { RunScopeModule } from '../runs/run-scope.module.js';
 import { ResultsModule } from '../results/results.module.js';
 import { Task } from './task.entity.js';
 import { TasksController } from './tasks.controller.js';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { NotFound } from '../common/app-errors.js';
 import { decodeKeyCursor, toKeyPage, type Page } from '../common/page.js';
-import { RunScope } from '../common/run-scope.service.js';
+import { RunScope } from '../runs/run-scope.service.js';
 import { ResultsService } from '../results/results.service.js';
 import { TaskResponse, TaskWithResultsResponse } from './dto/task.response.js';
 import { TasksRepository, type TaskFilter, type TaskKey } from './tasks.repository.js';

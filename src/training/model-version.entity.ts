@@ -1,6 +1,6 @@
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { DOUBLE } from '../database/column-types.js';
-import { SimulationRun } from '../simulation/simulation-run.entity.js';
+import { SimulationRun } from '../runs/simulation-run.entity.js';
 
 /** A hybrid_ml model trained during a run: its quality figures and the serialised forest. */
 @Entity({ name: 'model_versions' })

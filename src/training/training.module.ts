@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { RunScopeModule } from '../common/run-scope.module.js';
+import { RunScopeModule } from '../runs/run-scope.module.js';
 import { ModelVersion } from './model-version.entity.js';
 import { TrainingSample } from './training-sample.entity.js';
 import { TrainingController } from './training.controller.js';

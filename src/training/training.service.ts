@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { RunCacheService } from '../cache/run-cache.service.js';
 import { NotFound } from '../common/app-errors.js';
 import { decodeCursor, toPage, type Page } from '../common/page.js';
-import { RunScope } from '../common/run-scope.service.js';
+import { RunScope } from '../runs/run-scope.service.js';
 import { ModelVersionResponse, type ModelResponse, type TrainingStatsResponse } from './dto/training-stats.response.js';
 import { TrainingSampleResponse } from './dto/training-sample.response.js';
 import { LABEL_BINS, TrainingRepository } from './training.repository.js';

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, HttpStatus, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { EngineError, TraceValidationError } from './engine/index.js';
+import { EngineError, TraceValidationError } from '../engine/index.js';
 
 /**
  * The one place engine errors become HTTP answers: 400 in the common error shape, plus the

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { RunScope } from '../../common/run-scope.service.js';
-import type { RunKind, RunStatus } from '../simulation-run.entity.js';
+import { RunScope } from '../runs/run-scope.service.js';
+import type { RunKind, RunStatus } from '../runs/simulation-run.entity.js';
 import type { Task } from '../engine/index.js';
 import { insertTasks, writeBatch, writeProgress, type RunProgress } from './flush-statements.js';
 import { RunBatch } from './run-batch.js';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { NotFound } from '../common/app-errors.js';
 import { decodeCursor, toPage, type Page } from '../common/page.js';
 import { RunResponse } from './dto/run.response.js';
-import { SimulationRunsRepository } from './simulation-runs.repository.js';
+import { SimulationRunsRepository } from './runs.repository.js';
 
 @Injectable()
 export class SimulationService {

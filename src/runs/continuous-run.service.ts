@@ -1,12 +1,12 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { EnvironmentVariables } from '../config/env.schema.js';
-import type { SimulationEngine } from './engine/index.js';
-import type { RunExecution } from './runs/run-execution.js';
-import { RunFactory } from './runs/run-factory.js';
-import { RunStoreRepository } from './runs/run-store.repository.js';
-import { finishedSummary, sketchedSummary } from './runs/run-summary.js';
-import { SimulationEvents } from './simulation-events.js';
+import type { SimulationEngine } from '../engine/index.js';
+import type { RunExecution } from './execution/run-execution.js';
+import { RunFactory } from './execution/run-factory.js';
+import { RunStoreRepository } from '../ingest/ingest.repository.js';
+import { finishedSummary, sketchedSummary } from './execution/run-summary.js';
+import { SimulationEvents } from './run-events.js';
 
 // With SIM_TICK_MS=0, and while a reopened run replays to where it was, the run goes as fast as it
 // can, this many tasks between yields.

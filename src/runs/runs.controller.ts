@@ -7,9 +7,9 @@ import { Consumes } from '../common/route-policy.js';
 import { ContinuousRunService, type ContinuousStatus } from './continuous-run.service.js';
 import { CreateRunDto, CreatedRunResponse, CsvRunQuery } from './dto/create-run.dto.js';
 import { RunResponse } from './dto/run.response.js';
-import { EngineErrorFilter } from './engine-error.filter.js';
-import { RunRequestsService } from './run-requests.service.js';
-import { SimulationService } from './simulation.service.js';
+import { EngineErrorFilter } from '../common/engine-error.filter.js';
+import { RunRequestsService } from './dto/run-request.js';
+import { SimulationService } from './run-catalog.service.js';
 import { ApiIdParam } from '../common/api-responses.js';
 
 @ApiTags('simulation')

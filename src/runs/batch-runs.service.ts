@@ -1,14 +1,14 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { RunCacheService } from '../../cache/run-cache.service.js';
-import { NotFound } from '../../common/app-errors.js';
-import type { EnvironmentVariables } from '../../config/env.schema.js';
+import { RunCacheService } from '../cache/run-cache.service.js';
+import { NotFound } from '../common/app-errors.js';
+import type { EnvironmentVariables } from '../config/env.schema.js';
 import { resolveEngineConfig, strategyDefinition, type SimulationEngine, type Task } from '../engine/index.js';
-import type { RunStatus } from '../simulation-run.entity.js';
-import type { RunExecution } from './run-execution.js';
-import { RunFactory, type RunOptions } from './run-factory.js';
-import { RunStoreRepository } from './run-store.repository.js';
-import { finishedSummary } from './run-summary.js';
+import type { RunStatus } from './simulation-run.entity.js';
+import type { RunExecution } from './execution/run-execution.js';
+import { RunFactory, type RunOptions } from './execution/run-factory.js';
+import { RunStoreRepository } from '../ingest/ingest.repository.js';
+import { finishedSummary } from './execution/run-summary.js';
 
 // Tasks stepped between yields to the event loop: 1–3 ms of work, so the API stays responsive
 // while the run, its flushes and its fits keep both cores busy (GET /health p99 under 40 ms).

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { SimulationRun } from '../simulation/simulation-run.entity.js';
+import { SimulationRun } from './simulation-run.entity.js';
 import { RunScope } from './run-scope.service.js';
 import { RunsLookupRepository } from './runs-lookup.repository.js';
 

@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
-import { ALL_STRATEGY_NAMES } from '../engine/index.js';
+import { ALL_STRATEGY_NAMES } from '../../engine/index.js';
 
 export const MAX_RUN_TASKS = 1_000_000;
 const MAX_RETRAIN_SETTING = 1_000_000;

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { PercentileMethod, RunSummaryEntry } from '../runs/run-summary.js';
+import type { PercentileMethod, RunSummaryEntry } from '../execution/run-summary.js';
 import { RUN_KINDS, RUN_STATUSES, type RunKind, type RunStatus, type SimulationRun } from '../simulation-run.entity.js';
 
 // The sketch's default relative error, for summaries stored before the method was recorded

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Subject } from 'rxjs';
-import type { ModelInfo, SimulationEngine, StepResult } from './engine/index.js';
+import type { ModelInfo, SimulationEngine, StepResult } from '../engine/index.js';
 
 export interface TaskEvent {
   runId: number;

@@ -3,11 +3,11 @@ import { ConfigService } from '@nestjs/config';
 import { RunCacheService } from '../../cache/run-cache.service.js';
 import type { EnvironmentVariables } from '../../config/env.schema.js';
 import { AppMetrics } from '../../observability/app-metrics.service.js';
-import { SimulationEngine, type DeepPartial, type EngineConfig, type Task } from '../engine/index.js';
+import { SimulationEngine, type DeepPartial, type EngineConfig, type Task } from '../../engine/index.js';
 import type { RunKind } from '../simulation-run.entity.js';
-import { ModelTrainer } from '../training/model-trainer.service.js';
+import { ModelTrainer } from '../fitting/model-trainer.service.js';
 import { RunExecution, type RunCheckpoint, type RunListener, type RunSettings } from './run-execution.js';
-import { RunStoreRepository } from './run-store.repository.js';
+import { RunStoreRepository } from '../../ingest/ingest.repository.js';
 
 /** What a client may choose about a run's engine. */
 export interface RunOptions {

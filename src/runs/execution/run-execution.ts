@@ -1,10 +1,10 @@
 import { Logger } from '@nestjs/common';
 import type { RunCacheService } from '../../cache/run-cache.service.js';
-import { FEATURE_NAMES, type ModelFitOptions, type ModelInfo, type SimulationEngine, type StepResult, type Task } from '../engine/index.js';
-import type { FitOutcome } from '../training/forest-fit.worker.js';
-import type { ModelTrainer } from '../training/model-trainer.service.js';
-import { RunBatch } from './run-batch.js';
-import type { RunStoreRepository } from './run-store.repository.js';
+import { FEATURE_NAMES, type ModelFitOptions, type ModelInfo, type SimulationEngine, type StepResult, type Task } from '../../engine/index.js';
+import type { FitOutcome } from '../fitting/forest-fit.worker.js';
+import type { ModelTrainer } from '../fitting/model-trainer.service.js';
+import { RunBatch } from '../../ingest/run-batch.js';
+import type { RunStoreRepository } from '../../ingest/ingest.repository.js';
 import { WindowAccumulator, type WindowState } from './window-accumulator.js';
 
 /** How a run persists and learns. */

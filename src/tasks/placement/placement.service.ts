@@ -1,9 +1,9 @@
 import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { LRUCache } from 'lru-cache';
-import { NotFound } from '../common/app-errors.js';
-import type { EnvironmentVariables } from '../config/env.schema.js';
-import { ContinuousRunService } from './continuous-run.service.js';
+import { NotFound } from '../../common/app-errors.js';
+import type { EnvironmentVariables } from '../../config/env.schema.js';
+import { ContinuousRunService } from '../../runs/continuous-run.service.js';
 import type {
   BatchPlacement,
   ObjectiveWeights,
@@ -16,10 +16,10 @@ import type {
   PlacementTask,
   StrategyBatchTotals,
 } from './dto/placement.dto.js';
-import { durationEstimate, SimulationEngine, type Outcome, type PlacementResult, type Task } from './engine/index.js';
-import { RunFactory } from './runs/run-factory.js';
-import { RunStoreRepository } from './runs/run-store.repository.js';
-import { RunsService } from './runs/runs.service.js';
+import { durationEstimate, SimulationEngine, type Outcome, type PlacementResult, type Task } from '../../engine/index.js';
+import { RunFactory } from '../../runs/execution/run-factory.js';
+import { RunStoreRepository } from '../../ingest/ingest.repository.js';
+import { RunsService } from '../../runs/batch-runs.service.js';
 
 type Weights = Required<ObjectiveWeights>;
 

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post, UseFilters } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PlacementBatchRequest, PlacementBatchResponse, PlacementRequest, PlacementResponse } from './dto/placement.dto.js';
 import { PlacementBatchPipe } from './dto/placement-batch.pipe.js';
-import { EngineErrorFilter } from './engine-error.filter.js';
+import { EngineErrorFilter } from '../../common/engine-error.filter.js';
 import { PlacementService } from './placement.service.js';
 
 @ApiTags('tasks')

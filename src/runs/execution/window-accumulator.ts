@@ -1,5 +1,5 @@
-import type { StepResult } from '../engine/index.js';
-import type { WindowRow } from './run-batch.js';
+import type { StepResult } from '../../engine/index.js';
+import type { WindowRow } from '../../ingest/run-batch.js';
 
 interface Acc {
   count: number;

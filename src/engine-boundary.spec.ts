@@ -4,7 +4,7 @@ import { ESLint } from 'eslint';
 // engine folder because its own text names the very imports the engine may not make.
 describe('engine import boundary', () => {
   const lint = async (code: string): Promise<string[]> => {
-    const [result] = await new ESLint().lintText(code, { filePath: 'src/simulation/engine/x.ts' });
+    const [result] = await new ESLint().lintText(code, { filePath: 'src/engine/x.ts' });
     return result.messages.map((m) => m.ruleId ?? '');
   };
 

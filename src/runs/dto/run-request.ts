@@ -1,9 +1,9 @@
 import { BadRequestException, Injectable, UnsupportedMediaTypeException } from '@nestjs/common';
-import { createValidationPipe } from '../app.validation.js';
-import { ContinuousRunService } from './continuous-run.service.js';
-import { CreateRunDto, type CreatedRunResponse, type CsvRunQuery } from './dto/create-run.dto.js';
-import { parseTraceCsv, parseTraceRecords } from './engine/index.js';
-import { RunsService } from './runs/runs.service.js';
+import { createValidationPipe } from '../../app.validation.js';
+import { ContinuousRunService } from '../continuous-run.service.js';
+import { CreateRunDto, type CreatedRunResponse, type CsvRunQuery } from './create-run.dto.js';
+import { parseTraceCsv, parseTraceRecords } from '../../engine/index.js';
+import { RunsService } from '../batch-runs.service.js';
 
 const DEFAULT_SEED = 42;
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { NotFound } from './app-errors.js';
+import { NotFound } from '../common/app-errors.js';
 import { RunsLookupRepository } from './runs-lookup.repository.js';
 
 // How long the continuous run's id is trusted before PostgreSQL is asked again: another process's

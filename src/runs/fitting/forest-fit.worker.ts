@@ -1,6 +1,6 @@
 // Runs in a worker thread (piscina): fits hybrid_ml's model off the event loop.
-import type { ModelFitOptions } from '../engine/learning/model-manager.js';
-import { PlacementModel } from '../engine/learning/placement-model.js';
+import type { ModelFitOptions } from '../../engine/learning/model-manager.js';
+import { PlacementModel } from '../../engine/learning/placement-model.js';
 
 export interface FitJob {
   rows: { features: number[]; label: number }[];

@@ -1,5 +1,5 @@
 import { BadRequestException, Injectable, type PipeTransform } from '@nestjs/common';
-import { createValidationPipe } from '../../app.validation.js';
+import { createValidationPipe } from '../../../app.validation.js';
 import { MAX_PLACEMENT_BATCH, PLACEMENT_TASK_FIELDS, PlacementBatchOptions, type PlacementBatchRequest, type PlacementTask } from './placement.dto.js';
 
 // Enough to fix a request by; a batch of bad tasks would otherwise answer thousands of lines.

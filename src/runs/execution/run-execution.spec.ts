@@ -1,9 +1,9 @@
 import type { RunCacheService } from '../../cache/run-cache.service.js';
-import { SimulationEngine } from '../engine/index.js';
-import type { ModelTrainer } from '../training/model-trainer.service.js';
-import type { RunBatch, WindowRow } from './run-batch.js';
+import { SimulationEngine } from '../../engine/index.js';
+import type { ModelTrainer } from '../fitting/model-trainer.service.js';
+import type { RunBatch, WindowRow } from '../../ingest/run-batch.js';
 import { RunExecution, type RunCheckpoint, type RunSettings } from './run-execution.js';
-import type { RunStoreRepository } from './run-store.repository.js';
+import type { RunStoreRepository } from '../../ingest/ingest.repository.js';
 
 const SETTINGS: RunSettings = {
   flushTasks: 10,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
-import { SimulationRun } from '../simulation/simulation-run.entity.js';
+import { SimulationRun } from './simulation-run.entity.js';
 
 /** Read-only look-ups of runs for the read APIs (the simulation module owns the writes). */
 @Injectable()

@@ -1,5 +1,5 @@
-import type { StrategySummary } from '../engine/index.js';
-import type { StoredDistribution } from './run-store.repository.js';
+import type { StrategySummary } from '../../engine/index.js';
+import type { StoredDistribution } from '../../ingest/ingest.repository.js';
 import { withExactPercentiles } from './run-summary.js';
 
 const sketched = { mean: 2, min: 0.5, max: 9, p50: 1.99, p95: 5.02, p99: 8.1 };

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNumber, IsOptional, Max, Min, ValidateNested } from 'class-validator';
-import { ALL_STRATEGY_NAMES } from '../engine/index.js';
+import { ALL_STRATEGY_NAMES } from '../../../engine/index.js';
 
 export const MAX_PLACEMENT_BATCH = 1000;
 

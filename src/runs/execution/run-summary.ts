@@ -1,5 +1,5 @@
-import type { DistributionSummary, SimulationEngine, StrategySummary } from '../engine/index.js';
-import type { RunStoreRepository, StoredDistribution } from './run-store.repository.js';
+import type { DistributionSummary, SimulationEngine, StrategySummary } from '../../engine/index.js';
+import type { RunStoreRepository, StoredDistribution } from '../../ingest/ingest.repository.js';
 
 /**
  * How a summary's min, p50, p95, p99 and max were found: 'exact' is PostgreSQL's percentile_cont
