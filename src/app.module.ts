@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CacheModule } from './cache/cache.module.js';
 import type { EnvironmentVariables } from './config/env.schema.js';
@@ -11,7 +12,8 @@ import { MetricsModule } from './metrics/metrics.module.js';
 import { ObservabilityModule } from './observability/observability.module.js';
 import { ResultsModule } from './results/results.module.js';
 import { SecurityModule } from './security/security.module.js';
-import { SimulationModule } from './runs/runs.module.js';
+import { FOREST_FIT_WORKER } from './runs/fitting/model-trainer.service.js';
+import { RunsModule } from './runs/runs.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
 import { TrainingModule } from './training/training.module.js';
 
@@ -20,24 +22,30 @@ export interface AppOptions {
   env: EnvironmentVariables;
   /** DATABASE_URL, or the embedded cluster's URL when it is unset. */
   databaseUrl: string;
+  /** The compiled forest-fit worker, for an app run from its TypeScript sources (tests); else the one beside the compiled trainer. */
+  forestFitWorker?: string;
 }
 
 @Module({})
 export class AppModule {
-  static register({ env, databaseUrl }: AppOptions): DynamicModule {
+  static register({ env, databaseUrl, forestFitWorker }: AppOptions): DynamicModule {
     return {
       module: AppModule,
+      global: true,
+      providers: forestFitWorker ? [{ provide: FOREST_FIT_WORKER, useValue: forestFitWorker }] : [],
+      exports: forestFitWorker ? [FOREST_FIT_WORKER] : [],
       imports: [
         // The validated env is the only source: process.env was read once, in config/env.ts.
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, skipProcessEnv: true, load: [() => ({ ...env, DATABASE_URL: databaseUrl })] }),
         TypeOrmModule.forRootAsync({
           useFactory: () => buildDataSourceOptions({ url: databaseUrl, poolSize: env.DB_POOL_SIZE, migrationsRun: env.DB_MIGRATIONS_RUN }),
         }),
+        EventEmitterModule.forRoot(),
         CacheModule,
         ObservabilityModule,
         SecurityModule,
         HealthModule,
-        SimulationModule,
+        RunsModule,
         TasksModule,
         ResultsModule,
         MetricsModule,

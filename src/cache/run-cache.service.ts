@@ -1,5 +1,7 @@
-import { HttpException, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { HttpException, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { LRUCache } from 'lru-cache';
+import { onRunEvent, RUN_DATA_CHANGED } from '../runs/run-events.js';
 import { CacheService } from './cache.service.js';
 import { RunVersions } from './run-versions.js';
 import { share } from './shared-answer.js';
@@ -73,7 +75,7 @@ const isStored = (value: unknown): value is Stored => typeof value === 'object' 
  * Answers kept in process memory are frozen (see share).
  */
 @Injectable()
-export class RunCacheService implements BeforeApplicationShutdown {
+export class RunCacheService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(RunCacheService.name);
   /** The clock of TTLs, memos and back-offs (tests set a fake one); versions use the wall clock. */
   clock: () => number = () => Date.now();
@@ -93,11 +95,23 @@ export class RunCacheService implements BeforeApplicationShutdown {
   // CACHE_TTL_S=0: nothing is cached, every read computes.
   private readonly off: boolean;
 
-  constructor(private readonly cache: CacheService) {
+  constructor(
+    private readonly cache: CacheService,
+    private readonly emitter: EventEmitter2,
+  ) {
     this.ttlMs = cache.ttlMs;
     this.off = cache.ttlMs === 0;
     this.held = new LRUCache({ maxSize: LOCAL_ITEMS, sizeCalculation: localSize });
     this.versions = new RunVersions(cache, () => this.clock());
+  }
+
+  /** The one place reads are invalidated: a flush makes a run's answers stale, a delete unusable. */
+  onModuleInit(): void {
+    onRunEvent(this.emitter, RUN_DATA_CHANGED, ({ runId, change }) => {
+      if (change === 'written') return this.runWritten(runId);
+      if (change === 'deleted') return this.invalidateRun(runId);
+      return undefined;
+    });
   }
 
   /** The cached answer of `name(params)` for run `runId`, or compute and cache it. */

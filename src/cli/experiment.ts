@@ -6,8 +6,8 @@ import type { EmbeddedDatabase } from '../database/embedded-postgres.js';
 import { EngineError, parseTraceCsv, TraceValidationError } from '../engine/index.js';
 import type { LeaderboardService } from '../metrics/leaderboard.service.js';
 import type { RunSummaryEntry } from '../runs/execution/run-summary.js';
-import type { RunsService } from '../runs/batch-runs.service.js';
-import type { SimulationService } from '../runs/run-catalog.service.js';
+import type { RunCatalog } from '../runs/run-catalog.service.js';
+import type { RunLifecycle } from '../runs/run-lifecycle.service.js';
 import { parseExperimentArgs, UsageError, USAGE, type ExperimentArgs } from './experiment-args.js';
 import { ExperimentProgress, leaderboardTable } from './experiment-report.js';
 
@@ -17,40 +17,40 @@ const EXIT_USAGE = 2;
 
 // The app is loaded only once the arguments are good: a usage error answers at once.
 async function loadApp() {
-  const [{ NestFactory }, { AppModule }, { startEmbeddedPostgres }, { RunsService }, { SimulationService }, { LeaderboardService }] = await Promise.all([
+  const [{ NestFactory }, { AppModule }, { startEmbeddedPostgres }, { RunLifecycle }, { RunCatalog }, { LeaderboardService }] = await Promise.all([
     import('@nestjs/core'),
     import('../app.module.js'),
     import('../database/embedded-postgres.js'),
-    import('../runs/batch-runs.service.js'),
+    import('../runs/run-lifecycle.service.js'),
     import('../runs/run-catalog.service.js'),
     import('../metrics/leaderboard.service.js'),
   ]);
-  return { NestFactory, AppModule, startEmbeddedPostgres, RunsService, SimulationService, LeaderboardService };
+  return { NestFactory, AppModule, startEmbeddedPostgres, RunLifecycle, RunCatalog, LeaderboardService };
 }
 
 interface Context {
   app: INestApplicationContext;
-  runs: RunsService;
-  simulation: SimulationService;
+  lifecycle: RunLifecycle;
+  runs: RunCatalog;
   leaderboard: LeaderboardService;
 }
 
-async function createRun({ runs }: Context, args: ExperimentArgs): Promise<{ id: number; total: number }> {
+async function createRun({ lifecycle }: Context, args: ExperimentArgs): Promise<{ id: number; total: number }> {
   const options = { seed: args.seed, strategies: args.strategies, gpus: args.gpus };
   if (args.kind === 'batch') {
-    const run = await runs.createBatch(undefined, args.tasks, { ...options, arrivalRate: args.arrivalRate });
+    const run = await lifecycle.create({ kind: 'batch', name: undefined, tasks: args.tasks, options: { ...options, arrivalRate: args.arrivalRate } });
     return { id: run.id, total: args.tasks };
   }
   const trace = parseTraceCsv(await readFile(args.trace, 'utf8'));
-  const run = await runs.createTrace(`trace ${args.trace} (seed ${args.seed})`, trace, options);
+  const run = await lifecycle.create({ kind: 'trace', name: `trace ${args.trace} (seed ${args.seed})`, trace, options });
   return { id: run.id, total: trace.length };
 }
 
 /** Polls the run until it is over; the executing engine gives live progress, the store the rest. */
-async function waitForRun({ runs, simulation }: Context, id: number, progress: ExperimentProgress): Promise<{ status: string; error?: string; summary?: unknown }> {
+async function waitForRun({ runs }: Context, id: number, progress: ExperimentProgress): Promise<{ status: string; error?: string; summary?: unknown }> {
   for (;;) {
-    const run = await simulation.getRun(id);
-    progress.update(runs.executing(id)?.processed ?? run.tasksProcessed);
+    const run = await runs.getRun(id);
+    progress.update(runs.liveEngine(id)?.processed ?? run.tasksProcessed);
     if (run.status === 'completed' || run.status === 'failed') return run;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
@@ -60,7 +60,7 @@ async function experiment(args: ExperimentArgs): Promise<number> {
   // The CLI steps its own run only: the continuous run never starts by itself here.
   // The CLI runs its own experiment only: it neither starts nor resumes a service's runs.
   const env = readEnv({ SIM_AUTOSTART: 'false', SIM_RESUME: 'false' });
-  const { NestFactory, AppModule, startEmbeddedPostgres, RunsService, SimulationService, LeaderboardService } = await loadApp();
+  const { NestFactory, AppModule, startEmbeddedPostgres, RunLifecycle, RunCatalog, LeaderboardService } = await loadApp();
   let embedded: EmbeddedDatabase | undefined;
   if (!env.DATABASE_URL) {
     process.stderr.write(`DATABASE_URL unset: using the embedded PostgreSQL in ${env.EMBEDDED_PG_DIR}\n`);
@@ -70,7 +70,7 @@ async function experiment(args: ExperimentArgs): Promise<number> {
     const app = await NestFactory.createApplicationContext(AppModule.register({ env, databaseUrl: env.DATABASE_URL ?? embedded!.url }), {
       logger: env.LOG_LEVEL === 'silent' ? false : ['fatal', 'error', 'warn'],
     });
-    const context: Context = { app, runs: app.get(RunsService), simulation: app.get(SimulationService), leaderboard: app.get(LeaderboardService) };
+    const context: Context = { app, lifecycle: app.get(RunLifecycle), runs: app.get(RunCatalog), leaderboard: app.get(LeaderboardService) };
     try {
       const startedAt = Date.now();
       const { id, total } = await createRun(context, args);

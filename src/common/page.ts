@@ -33,32 +33,12 @@ export class PageQuery extends LimitQuery {
   cursor?: string;
 }
 
-/** Cursors are the last row's key, base64url-encoded so clients treat them as opaque. */
-export function encodeCursor(key: number): string {
-  return Buffer.from(`k:${key}`, 'utf8').toString('base64url');
-}
-
-/** The key inside a cursor, or undefined when it is not one of ours. */
-export function decodeCursor(cursor: string | undefined): number | undefined {
-  if (cursor === undefined) return undefined;
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const match = /^k:(\d{1,16})$/.exec(text);
-  return match ? Number(match[1]) : undefined;
-}
-
-/** Builds the envelope from limit + 1 fetched rows: the extra row only says whether more exist. */
-export function toPage<T>(rows: T[], limit: number, keyOf: (row: T) => number): Page<T> {
-  const items = rows.slice(0, limit);
-  const more = rows.length > limit;
-  return { items, nextCursor: more && items.length > 0 ? encodeCursor(keyOf(items[items.length - 1])) : null };
-}
-
 export type KeyPart = number | string;
 export type KeyShape = readonly ('int' | 'string')[];
 
 const BAD_CURSOR = 'cursor must be a cursor returned by this API';
 
-/** A composite keyset cursor: the last row's sort key, opaque to clients. */
+/** The one cursor codec: the last row's sort key (one part or several), base64url-encoded so clients treat it as opaque. */
 export function encodeKeyCursor(key: readonly KeyPart[]): string {
   return Buffer.from(`c:${JSON.stringify(key)}`, 'utf8').toString('base64url');
 }
@@ -84,7 +64,7 @@ export function decodeKeyCursor<K extends KeyPart[]>(cursor: string | undefined,
   return key as K;
 }
 
-/** Like toPage, for lists ordered by a composite key. */
+/** Builds the envelope from limit + 1 fetched rows (the extra row only says whether more exist), ordered by `keyOf`. */
 export function toKeyPage<T>(rows: T[], limit: number, keyOf: (row: T) => KeyPart[]): Page<T> {
   const items = rows.slice(0, limit);
   const more = rows.length > limit;

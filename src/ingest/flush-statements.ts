@@ -5,17 +5,8 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
 import type { RunBatch } from './run-batch.js';
 
-// The statements of one flush, run inside its transaction by RunStoreRepository.flush: bulk
-// inserts (unnest, or COPY for results) that skip rows already stored, then the progress.
-
-/** Where a run stands after a flush: its committed progress, and a checkpoint when one is due. */
-export interface RunProgress {
-  tasksProcessed: number;
-  /** Engine state as of `checkpoint.taskIndex`; written only at checkpoint boundaries (it is ~1 MB). */
-  checkpoint?: { taskIndex: number; engine: unknown };
-  lastRetrainAt?: number | null;
-  modelInfo?: Record<string, unknown> | null;
-}
+// The statements of one flush, run inside its transaction by IngestRepository.flush: bulk
+// inserts (unnest, or COPY for results) that skip rows already stored.
 
 /** A batch's rows: its tasks (generated runs), every strategy's results, the labels and any closed windows. */
 export async function writeBatch(m: EntityManager, runId: number, batch: RunBatch, copyResults: boolean): Promise<void> {
@@ -97,18 +88,6 @@ async function insertWindows(m: EntityManager, runId: number, b: RunBatch): Prom
       col('wins'),
       col('losses'),
     ],
-  );
-}
-
-/** The run's committed progress, and its checkpoint when one is due. */
-export async function writeProgress(m: EntityManager, runId: number, p: RunProgress): Promise<void> {
-  await m.query(
-    `UPDATE simulation_state SET tasks_processed = GREATEST(tasks_processed, $2), updated_at = now(),
-       rng_state = COALESCE($3::jsonb, rng_state),
-       last_retrain_at = COALESCE($4, last_retrain_at),
-       model_info = COALESCE($5::jsonb, model_info)
-     WHERE id = $1`,
-    [runId, p.tasksProcessed, p.checkpoint ? JSON.stringify(p.checkpoint) : null, p.lastRetrainAt ?? null, p.modelInfo ? JSON.stringify(p.modelInfo) : null],
   );
 }
 

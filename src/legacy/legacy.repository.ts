@@ -9,18 +9,6 @@ import type { FullHistoryRow } from './dto/full-history-row.response.js';
 export class LegacyRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** The newest continuous run, running or not (its history stays visible after a stop). */
-  async latestContinuousRunId(): Promise<number | null> {
-    const rows: { id: number }[] = await this.db.query(`SELECT id FROM simulation_state WHERE kind = 'continuous' ORDER BY id DESC LIMIT 1`);
-    return rows[0]?.id ?? null;
-  }
-
-  /** Every run id (their cached reads are invalidated when the history is cleared). */
-  async runIds(): Promise<number[]> {
-    const rows: { id: number }[] = await this.db.query(`SELECT id FROM simulation_state`);
-    return rows.map((r) => r.id);
-  }
-
   /** A run's latest `limit` training rows, latest first (task ids follow the run's order). */
   trainingLatestFirst(runId: number, limit: number): Promise<FullHistoryRow[]> {
     return this.db.query(

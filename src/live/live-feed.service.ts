@@ -1,7 +1,8 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import type { Subscription } from 'rxjs';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { WebSocket } from 'ws';
-import { SimulationEvents, type RetrainEvent, type TaskEvent } from '../runs/run-events.js';
+import { AppMetrics } from '../observability/app-metrics.service.js';
+import { onRunEvent, RUN_DATA_CHANGED, RUN_RETRAIN, RUN_TASK, type RetrainEvent, type RunDataChanged, type TaskEvent } from '../runs/run-events.js';
 import { retrainNotification, simulationUpdate } from './live-messages.js';
 
 // At most 10 simulation_update messages a second; the ones in between are dropped.
@@ -18,19 +19,23 @@ const MAX_BUFFERED_BYTES = 1024 * 1024;
 export class LiveFeedService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(LiveFeedService.name);
   private readonly sockets = new Set<WebSocket>();
-  private subscriptions: Subscription[] = [];
   private pending: TaskEvent | null = null;
   private timer: NodeJS.Timeout | null = null;
   private lastSentAt = 0;
 
-  constructor(private readonly events: SimulationEvents) {}
+  constructor(
+    private readonly emitter: EventEmitter2,
+    private readonly metrics: AppMetrics,
+  ) {}
 
   onModuleInit(): void {
-    this.subscriptions = [this.events.tasks.subscribe((e) => this.onTask(e)), this.events.retrains.subscribe((e) => this.onRetrain(e))];
+    onRunEvent(this.emitter, RUN_TASK, (event) => this.onTask(event));
+    onRunEvent(this.emitter, RUN_RETRAIN, (event) => this.onRetrain(event));
+    onRunEvent(this.emitter, RUN_DATA_CHANGED, (event) => this.onRunDataChanged(event));
+    this.metrics.readWebsocketClients(() => this.clients);
   }
 
   onModuleDestroy(): void {
-    this.subscriptions.forEach((s) => s.unsubscribe());
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.pending = null;
@@ -70,6 +75,11 @@ export class LiveFeedService implements OnModuleInit, OnModuleDestroy {
     this.guarded(() => this.broadcast(retrainNotification(info)));
   }
 
+  /** A run deleted (or all cleared): an update of it still waiting to be sent is dropped. */
+  private onRunDataChanged(event: RunDataChanged): void {
+    if (event.change === 'deleted' && this.pending?.runId === event.runId) this.pending = null;
+  }
+
   private sendPending(): void {
     const event = this.pending;
     this.pending = null;
@@ -85,8 +95,8 @@ export class LiveFeedService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  // This runs inside the continuous run's step (and RxJS rethrows asynchronously): a failing
-  // message must never stop the run or crash the process.
+  // This runs inside the continuous run's step: a failing message must never stop the run or
+  // crash the process.
   private guarded(send: () => void): void {
     try {
       send();

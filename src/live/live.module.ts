@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { SimulationModule } from '../runs/runs.module.js';
+import { RunsModule } from '../runs/runs.module.js';
 import { LiveFeedService } from './live-feed.service.js';
 import { LiveGateway } from './live.gateway.js';
 
 @Module({
-  imports: [SimulationModule],
+  imports: [RunsModule],
   providers: [LiveGateway, LiveFeedService],
   exports: [LiveFeedService],
 })

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { RunScopeModule } from '../runs/run-scope.module.js';
+import { RunsModule } from '../runs/runs.module.js';
 import { TrainingModule } from '../training/training.module.js';
 import { LeaderboardRepository } from './leaderboard.repository.js';
 import { LeaderboardService } from './leaderboard.service.js';
@@ -10,7 +10,7 @@ import { MetricsRepository } from './metrics.repository.js';
 import { MetricsService } from './metrics.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([MetricWindow]), RunScopeModule, TrainingModule],
+  imports: [TypeOrmModule.forFeature([MetricWindow]), RunsModule, TrainingModule],
   controllers: [MetricsController],
   providers: [MetricsService, MetricsRepository, LeaderboardService, LeaderboardRepository],
   exports: [MetricsService, MetricsRepository, LeaderboardService],

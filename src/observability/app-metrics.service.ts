@@ -1,8 +1,6 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { Injectable, Optional } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { CacheService } from '../cache/cache.service.js';
-import { LiveFeedService } from '../live/live-feed.service.js';
 import { RequestHistogram } from './request-histogram.js';
 import type { RunMetricsSink } from '../runs/execution/run-execution.js';
 
@@ -11,10 +9,9 @@ import type { RunMetricsSink } from '../runs/execution/run-execution.js';
  * global one), so several apps in one process (the tests) never collide on a metric name.
  */
 @Injectable()
-export class AppMetrics implements OnModuleInit {
+export class AppMetrics {
   readonly registry = new Registry();
-  private cache: CacheService | null = null;
-  private live: LiveFeedService | null = null;
+  private websocketClients: () => number = () => 0;
 
   private readonly httpDuration = new RequestHistogram(
     'http_request_duration_seconds',
@@ -53,12 +50,12 @@ export class AppMetrics implements OnModuleInit {
     registers: [this.registry],
   });
 
-  constructor(private readonly moduleRef: ModuleRef) {
+  constructor(@Optional() cache?: CacheService) {
     collectDefaultMetrics({ register: this.registry });
     // Not one of prom-client's classes, but what its registry asks of a metric (see RequestHistogram).
     this.registry.registerMetric(this.httpDuration as unknown as Histogram);
     // CacheService keeps its own counters: read them at scrape time rather than instrument it.
-    const counters = () => this.cache?.counters ?? { hits: 0, misses: 0, errors: 0 };
+    const counters = () => cache?.counters ?? { hits: 0, misses: 0, errors: 0 };
     for (const [name, key] of [['hits', 'hits'], ['misses', 'misses'], ['errors', 'errors']] as const) {
       new Counter({
         name: `cache_${name}_total`,
@@ -70,7 +67,7 @@ export class AppMetrics implements OnModuleInit {
         },
       });
     }
-    const live = () => this.live?.clients ?? 0;
+    const live = () => this.websocketClients();
     new Gauge({
       name: 'websocket_clients',
       help: 'Live-feed WebSocket clients connected now',
@@ -81,11 +78,9 @@ export class AppMetrics implements OnModuleInit {
     });
   }
 
-  onModuleInit(): void {
-    // Looked up, not injected: this module is global and the live feed's module depends on the
-    // simulation module, which reports here.
-    this.cache = this.lookup(CacheService);
-    this.live = this.lookup(LiveFeedService);
+  /** The live feed says how many clients it has (it depends on the runs module, which reports here). */
+  readWebsocketClients(read: () => number): void {
+    this.websocketClients = read;
   }
 
   observeHttp(route: string, method: string, status: number, seconds: number): void {
@@ -107,14 +102,6 @@ export class AppMetrics implements OnModuleInit {
       },
       retrained: (ms) => retrain.observe(ms / 1000),
     };
-  }
-
-  private lookup<T>(type: new (...args: never[]) => T): T | null {
-    try {
-      return this.moduleRef.get(type, { strict: false });
-    } catch {
-      return null; // an app assembled without that module: the metric stays at 0
-    }
   }
 
   /** Prometheus text exposition. */

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { RunScopeModule } from '../runs/run-scope.module.js';
+import { RunsModule } from '../runs/runs.module.js';
 import { ResultsExportService } from './results-export.service.js';
 import { ResultsController } from './results.controller.js';
 import { ResultsRepository } from './results.repository.js';
@@ -8,7 +8,7 @@ import { ResultsService } from './results.service.js';
 import { SchedulerResult } from './scheduler-result.entity.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([SchedulerResult]), RunScopeModule],
+  imports: [TypeOrmModule.forFeature([SchedulerResult]), RunsModule],
   controllers: [ResultsController],
   providers: [ResultsService, ResultsExportService, ResultsRepository],
   exports: [ResultsService, ResultsRepository],

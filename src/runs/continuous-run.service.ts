@@ -1,12 +1,14 @@
-import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { EnvironmentVariables } from '../config/env.schema.js';
 import type { SimulationEngine } from '../engine/index.js';
+import { IngestRepository } from '../ingest/ingest.repository.js';
 import type { RunExecution } from './execution/run-execution.js';
 import { RunFactory } from './execution/run-factory.js';
-import { RunStoreRepository } from '../ingest/ingest.repository.js';
 import { finishedSummary, sketchedSummary } from './execution/run-summary.js';
-import { SimulationEvents } from './run-events.js';
+import { RunEvents } from './run-events.js';
+import { RunsRepository } from './runs.repository.js';
+import type { RunKind, RunStatus } from './simulation-run.entity.js';
 
 // With SIM_TICK_MS=0, and while a reopened run replays to where it was, the run goes as fast as it
 // can, this many tasks between yields.
@@ -24,15 +26,15 @@ export interface ContinuousStatus {
 }
 
 /**
- * The open-ended run the dashboard watches: one task per SIM_TICK_MS, started with the service
- * (SIM_AUTOSTART) or by start; one exists at a time; stop ends it and start begins a new one.
+ * The open-ended run the dashboard watches: one task per SIM_TICK_MS, started by start (and by
+ * RunLifecycle with the service when SIM_AUTOSTART); one exists at a time; stop ends it and start
+ * begins a new one.
  */
 @Injectable()
-export class ContinuousRunService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class ContinuousRunService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(ContinuousRunService.name);
   private readonly tickMs: number;
   private readonly seed: number;
-  private readonly autostart: boolean;
   private exec: RunExecution | null = null;
   private paused = false;
   private loop: Promise<void> | null = null;
@@ -43,35 +45,29 @@ export class ContinuousRunService implements OnApplicationBootstrap, BeforeAppli
 
   constructor(
     config: ConfigService<EnvironmentVariables, true>,
-    private readonly store: RunStoreRepository,
+    private readonly runs: RunsRepository,
+    private readonly ingest: IngestRepository,
     private readonly factory: RunFactory,
-    private readonly events: SimulationEvents,
+    private readonly events: RunEvents,
   ) {
     this.tickMs = config.get('SIM_TICK_MS', { infer: true });
     this.seed = config.get('SIM_SEED', { infer: true });
-    this.autostart = config.get('SIM_AUTOSTART', { infer: true });
-    this.resumeRuns = config.get('SIM_RESUME', { infer: true });
   }
 
-  private readonly resumeRuns: boolean;
-
-  async onApplicationBootstrap(): Promise<void> {
-    if (!this.resumeRuns) {
-      if (this.autostart) await this.start();
-      return;
-    }
-    const unfinished = (await this.store.findUnfinished()).filter((r) => r.kind === 'continuous');
-    // Only the newest continuous run carries on; an older one left behind is closed.
-    for (const stale of unfinished.slice(0, -1)) await this.store.setStatus(stale.id, 'stopped', { finished: true });
-    const last = unfinished.at(-1);
-    if (last) {
-      await this.open(last.id, last.status === 'paused');
-      const exec = this.exec;
-      const replay = exec?.replaying ? ` (replaying from its checkpoint at task ${exec.processed})` : '';
-      if (exec) this.logger.log(`continuous run ${last.id} resumed at task ${exec.replayUntil}${replay}`);
-    } else if (this.autostart) {
-      await this.start();
-    }
+  /**
+   * After a restart: the newest unfinished continuous run carries on where it was (paused or not);
+   * an older one left behind is closed. Answers whether one was reopened.
+   */
+  async reopen(unfinished: readonly { id: number; kind: RunKind; status: RunStatus }[]): Promise<boolean> {
+    const continuous = unfinished.filter((r) => r.kind === 'continuous');
+    for (const stale of continuous.slice(0, -1)) await this.runs.setStatus(stale.id, 'stopped', { finished: true });
+    const last = continuous.at(-1);
+    if (!last) return false;
+    await this.open(last.id, last.status === 'paused');
+    const exec = this.exec;
+    const replay = exec?.replaying ? ` (replaying from its checkpoint at task ${exec.processed})` : '';
+    if (exec) this.logger.log(`continuous run ${last.id} resumed at task ${exec.replayUntil}${replay}`);
+    return true;
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -107,8 +103,9 @@ export class ContinuousRunService implements OnApplicationBootstrap, BeforeAppli
   async start(): Promise<ContinuousStatus> {
     if (this.exec) return this.status();
     const config = this.factory.engineConfig('continuous', { seed: this.seed });
-    const id = await this.store.createRun({ name: `continuous (seed ${this.seed})`, kind: 'continuous', status: 'running', seed: this.seed, config: { engine: config }, tasksTotal: null });
-    await this.store.setStatus(id, 'running', { started: true });
+    const id = await this.runs.create({ name: `continuous (seed ${this.seed})`, kind: 'continuous', status: 'running', seed: this.seed, config: { engine: config }, tasksTotal: null });
+    await this.runs.setStatus(id, 'running', { started: true });
+    await this.events.dataChanged({ runId: id, change: 'created', kind: 'continuous' });
     await this.open(id, false);
     return this.status();
   }
@@ -125,9 +122,9 @@ export class ContinuousRunService implements OnApplicationBootstrap, BeforeAppli
     await this.halt();
     this.exec = null;
     this.paused = false;
-    await this.store.setStatus(exec.runId, 'stopped', { summary: sketchedSummary(exec.engine), finished: true });
-    this.summarised = finishedSummary(this.store, exec.runId, exec.engine)
-      .then((summary) => this.store.setSummary(exec.runId, summary))
+    await this.runs.setStatus(exec.runId, 'stopped', { summary: sketchedSummary(exec.engine), finished: true });
+    this.summarised = finishedSummary(this.ingest, exec.runId, exec.engine)
+      .then((summary) => this.runs.setSummary(exec.runId, summary))
       .catch((e: Error) => this.logger.warn(`continuous run ${exec.runId}: its summary keeps the sketched percentiles (${e.message})`));
     return this.status();
   }
@@ -139,14 +136,14 @@ export class ContinuousRunService implements OnApplicationBootstrap, BeforeAppli
     if (!this.exec || this.paused) return this.status();
     await this.halt();
     this.paused = true;
-    await this.store.setStatus(this.exec.runId, 'paused');
+    await this.runs.setStatus(this.exec.runId, 'paused');
     return this.status();
   }
 
   async resume(): Promise<ContinuousStatus> {
     if (!this.exec || !this.paused) return this.status();
     this.paused = false;
-    await this.store.setStatus(this.exec.runId, 'running');
+    await this.runs.setStatus(this.exec.runId, 'running');
     this.run();
     return this.status();
   }
@@ -155,10 +152,10 @@ export class ContinuousRunService implements OnApplicationBootstrap, BeforeAppli
     // The live feed has seen the tasks and retrains of a replay already.
     const exec: RunExecution = await this.factory.open(runId, {
       onStep: (step, engine) => {
-        if (step.index >= exec.replayUntil) this.events.tasks.next({ runId, step, engine });
+        if (step.index >= exec.replayUntil) this.events.task({ runId, step, engine });
       },
       onRetrain: (info) => {
-        if (!exec.replaying) this.events.retrains.next({ runId, info });
+        if (!exec.replaying) this.events.retrain({ runId, info });
       },
     });
     this.exec = exec;
@@ -193,7 +190,7 @@ export class ContinuousRunService implements OnApplicationBootstrap, BeforeAppli
         // A run that cannot go on says so: it is marked failed, and start begins a new one.
         this.logger.error(`continuous run ${exec.runId} failed: ${e.message}`, e.stack);
         if (this.exec === exec) this.exec = null;
-        await this.store.setStatus(exec.runId, 'failed', { error: e.message, finished: true }).catch(() => undefined);
+        await this.runs.setStatus(exec.runId, 'failed', { error: e.message, finished: true }).catch(() => undefined);
       })
       .finally(() => {
         this.loop = null;

@@ -1,16 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { NotFound } from '../common/app-errors.js';
-import { decodeCursor, toPage, type Page } from '../common/page.js';
+import { decodeKeyCursor, toKeyPage, type Page } from '../common/page.js';
+import type { SimulationEngine } from '../engine/index.js';
+import { BatchRunsService } from './batch-runs.service.js';
+import { ContinuousRunService } from './continuous-run.service.js';
 import { RunResponse } from './dto/run.response.js';
-import { SimulationRunsRepository } from './runs.repository.js';
+import { RunsRepository } from './runs.repository.js';
 
+/** What other modules may know of runs: the stored ones, and the engines executing now. */
 @Injectable()
-export class SimulationService {
-  constructor(private readonly runs: SimulationRunsRepository) {}
+export class RunCatalog {
+  constructor(
+    private readonly runs: RunsRepository,
+    private readonly continuous: ContinuousRunService,
+    private readonly batches: BatchRunsService,
+  ) {}
 
   async listRuns(limit: number, cursor?: string): Promise<Page<RunResponse>> {
-    const rows = await this.runs.findPage(limit + 1, decodeCursor(cursor));
-    const page = toPage(rows, limit, (r) => r.id);
+    const [after] = decodeKeyCursor<[number]>(cursor, ['int']) ?? [];
+    const rows = await this.runs.findPage(limit + 1, after);
+    const page = toKeyPage(rows, limit, (r) => [r.id]);
     return { items: page.items.map(RunResponse.from), nextCursor: page.nextCursor };
   }
 
@@ -18,5 +27,31 @@ export class SimulationService {
     const run = await this.runs.findById(id);
     if (!run) throw new NotFound('run', id);
     return RunResponse.from(run);
+  }
+
+  /** The continuous run in this process (paused or not), when there is one. */
+  continuousRun(): { runId: number; engine: SimulationEngine } | null {
+    const { runId, engine } = this.continuous;
+    return runId !== null && engine !== null ? { runId, engine } : null;
+  }
+
+  /** The newest continuous run, running or not (its data stays readable after a stop). */
+  async latestContinuousId(): Promise<number | null> {
+    return this.continuous.runId ?? (await this.runs.latestContinuousId()) ?? null;
+  }
+
+  /** The engine of run `runId` when it is executing in this process (continuous or batch). */
+  liveEngine(runId: number): SimulationEngine | null {
+    return this.continuous.runId === runId ? this.continuous.engine : this.batches.executing(runId);
+  }
+
+  /** The task a run's last checkpoint was taken after: undefined when the run does not exist, null before its first. */
+  checkpointIndex(runId: number): Promise<number | null | undefined> {
+    return this.runs.checkpointIndex(runId);
+  }
+
+  /** A run's last checkpoint: undefined when the run does not exist, null before its first. */
+  loadCheckpoint(runId: number): Promise<{ taskIndex: number; engine: unknown } | null | undefined> {
+    return this.runs.loadCheckpoint(runId);
   }
 }

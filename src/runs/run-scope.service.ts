@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { NotFound } from '../common/app-errors.js';
-import { RunsLookupRepository } from './runs-lookup.repository.js';
+import { onRunEvent, RUN_DATA_CHANGED, type RunDataChanged } from './run-events.js';
+import { RunsRepository } from './runs.repository.js';
 
 // How long the continuous run's id is trusted before PostgreSQL is asked again: another process's
 // new continuous run is seen within this delay, as another process's flush is by the read cache.
@@ -8,13 +10,23 @@ const CONTINUOUS_MEMO_MS = 100;
 
 /** Which run a read is about: the one named, which must exist, or else the continuous run. */
 @Injectable()
-export class RunScope {
+export class RunScope implements OnModuleInit {
   private continuous: { id: number; until: number } | null = null;
   private lookup: Promise<number | undefined> | null = null;
   // Bumped by forgetContinuous: a lookup that began before it does not leave its answer behind.
   private generation = 0;
 
-  constructor(private readonly runs: RunsLookupRepository) {}
+  /** Wall-clock ms (a test sets its own). */
+  clock: () => number = Date.now;
+
+  constructor(
+    private readonly runs: RunsRepository,
+    private readonly emitter: EventEmitter2,
+  ) {}
+
+  onModuleInit(): void {
+    onRunEvent(this.emitter, RUN_DATA_CHANGED, (event) => this.onRunDataChanged(event));
+  }
 
   /** `runId` when given (not checked here: see assertExists), else the latest continuous run; 404 when there is none. */
   async resolve(runId: number | undefined): Promise<number> {
@@ -27,7 +39,7 @@ export class RunScope {
   /** The continuous run's id while its memo holds (no query), else undefined. */
   peekContinuous(): number | undefined {
     const memo = this.continuous;
-    return memo && memo.until > Date.now() ? memo.id : undefined;
+    return memo && memo.until > this.clock() ? memo.id : undefined;
   }
 
   /** 404 when no run has this id. */
@@ -35,8 +47,12 @@ export class RunScope {
     if (!(await this.runs.exists(runId))) throw new NotFound('run', runId);
   }
 
-  /** A continuous run was created, or runs were deleted, by this process: the next read asks PostgreSQL. */
-  forgetContinuous(): void {
+  /** A continuous run was created, or a run deleted, in this process: the next read asks PostgreSQL. */
+  private onRunDataChanged(event: RunDataChanged): void {
+    if (event.change === 'deleted' || (event.change === 'created' && event.kind === 'continuous')) this.forgetContinuous();
+  }
+
+  private forgetContinuous(): void {
     this.continuous = null;
     this.lookup = null;
     this.generation++;
@@ -51,7 +67,7 @@ export class RunScope {
     const lookup = this.runs.latestContinuousId().then(
       (id) => {
         if (generation === this.generation) {
-          this.continuous = id === undefined ? null : { id, until: Date.now() + CONTINUOUS_MEMO_MS };
+          this.continuous = id === undefined ? null : { id, until: this.clock() + CONTINUOUS_MEMO_MS };
           this.lookup = null;
         }
         return id;

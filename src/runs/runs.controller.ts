@@ -4,54 +4,54 @@ import type { FastifyRequest } from 'fastify';
 import { PageQuery } from '../common/page.js';
 import { INT_ID } from '../common/parse-id.pipe.js';
 import { Consumes } from '../common/route-policy.js';
-import { ContinuousRunService, type ContinuousStatus } from './continuous-run.service.js';
-import { CreateRunDto, CreatedRunResponse, CsvRunQuery } from './dto/create-run.dto.js';
-import { RunResponse } from './dto/run.response.js';
-import { EngineErrorFilter } from '../common/engine-error.filter.js';
-import { RunRequestsService } from './dto/run-request.js';
-import { SimulationService } from './run-catalog.service.js';
 import { ApiIdParam } from '../common/api-responses.js';
+import { EngineErrorFilter } from '../common/engine-error.filter.js';
+import type { ContinuousStatus } from './continuous-run.service.js';
+import { CreateRunDto, CreatedRunResponse, CsvRunQuery } from './dto/create-run.dto.js';
+import { parseRunRequest } from './dto/run-request.js';
+import { RunResponse } from './dto/run.response.js';
+import { RunCatalog } from './run-catalog.service.js';
+import { RunLifecycle } from './run-lifecycle.service.js';
 
 @ApiTags('simulation')
 @Controller('simulation')
 @UseFilters(EngineErrorFilter)
-export class SimulationController {
+export class RunsController {
   constructor(
-    private readonly simulation: SimulationService,
-    private readonly continuous: ContinuousRunService,
-    private readonly requests: RunRequestsService,
+    private readonly catalog: RunCatalog,
+    private readonly lifecycle: RunLifecycle,
   ) {}
 
   @Get('status')
   @ApiOperation({ summary: 'The continuous run: running, paused, tasks processed' })
   status(): ContinuousStatus {
-    return this.continuous.status();
+    return this.lifecycle.status();
   }
 
   @Post('start')
   @HttpCode(200)
   @ApiOperation({ summary: 'Start a new continuous run (no-op while one exists)' })
   start() {
-    return this.continuous.start();
+    return this.lifecycle.start();
   }
 
   @Post('stop')
   @HttpCode(200)
   @ApiOperation({ summary: 'End the continuous run' })
   stop() {
-    return this.continuous.stop();
+    return this.lifecycle.stop();
   }
 
   @Post('pause')
   @HttpCode(200)
   pause() {
-    return this.continuous.pause();
+    return this.lifecycle.pause();
   }
 
   @Post('resume')
   @HttpCode(200)
   resume() {
-    return this.continuous.resume();
+    return this.lifecycle.resumeContinuous();
   }
 
   @Post('runs')
@@ -63,21 +63,21 @@ export class SimulationController {
   @Consumes('application/json', 'text/csv')
   @ApiBody({ type: CreateRunDto })
   @ApiAcceptedResponse({ type: CreatedRunResponse })
-  createRun(@Req() request: FastifyRequest, @Query() query: CsvRunQuery): Promise<CreatedRunResponse> {
-    return this.requests.create(request.headers['content-type'], request.body, query);
+  async createRun(@Req() request: FastifyRequest, @Query() query: CsvRunQuery): Promise<CreatedRunResponse> {
+    return this.lifecycle.create(await parseRunRequest(request.headers['content-type'], request.body, query));
   }
 
   @Get('runs')
   @ApiOkResponse({ description: 'Runs, newest first' })
   listRuns(@Query() query: PageQuery) {
-    return this.simulation.listRuns(query.limit, query.cursor);
+    return this.catalog.listRuns(query.limit, query.cursor);
   }
 
   @Get('runs/:id')
   @ApiIdParam('Run')
   @ApiOkResponse({ type: RunResponse })
   getRun(@Param('id', INT_ID) id: number) {
-    return this.simulation.getRun(id);
+    return this.catalog.getRun(id);
   }
 
   @Delete('runs/:id')
@@ -85,6 +85,6 @@ export class SimulationController {
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'The run and all of its rows are gone' })
   async deleteRun(@Param('id', INT_ID) id: number): Promise<void> {
-    await this.requests.delete(id);
+    await this.lifecycle.delete(id);
   }
 }

@@ -1,35 +1,26 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { RunScopeModule } from './run-scope.module.js';
+import { IngestModule } from '../ingest/ingest.module.js';
+import { BatchRunsService } from './batch-runs.service.js';
 import { ContinuousRunService } from './continuous-run.service.js';
-import { PlacementController } from '../tasks/placement/placement.controller.js';
-import { PlacementService } from '../tasks/placement/placement.service.js';
-import { RunRequestsService } from './dto/run-request.js';
 import { RunFactory } from './execution/run-factory.js';
-import { RunStoreRepository } from '../ingest/ingest.repository.js';
-import { RunsService } from './batch-runs.service.js';
-import { SimulationEvents } from './run-events.js';
-import { SimulationRun } from './simulation-run.entity.js';
-import { SimulationRunsRepository } from './runs.repository.js';
-import { SimulationController } from './runs.controller.js';
-import { SimulationService } from './run-catalog.service.js';
+import { RunStore } from './execution/run-store.js';
 import { ModelTrainer } from './fitting/model-trainer.service.js';
+import { RunCatalog } from './run-catalog.service.js';
+import { RunEvents } from './run-events.js';
+import { RunLifecycle } from './run-lifecycle.service.js';
+import { RunScope } from './run-scope.service.js';
+import { RunsController } from './runs.controller.js';
+import { RunsRepository } from './runs.repository.js';
 
+/**
+ * Owns `simulation_state` (RunsRepository is the only code that touches it), the run lifecycle
+ * (RunLifecycle), the execution of runs, and /api/simulation/*. Other modules see runs through
+ * RunCatalog, RunScope and RunLifecycle, and hear of changes through RunEvents.
+ */
 @Module({
-  imports: [TypeOrmModule.forFeature([SimulationRun]), RunScopeModule],
-  controllers: [SimulationController, PlacementController],
-  providers: [
-    SimulationService,
-    SimulationRunsRepository,
-    RunStoreRepository,
-    RunFactory,
-    RunsService,
-    ContinuousRunService,
-    RunRequestsService,
-    PlacementService,
-    SimulationEvents,
-    ModelTrainer,
-  ],
-  exports: [SimulationService, SimulationRunsRepository, ContinuousRunService, RunsService, SimulationEvents, RunStoreRepository],
+  imports: [IngestModule],
+  controllers: [RunsController],
+  providers: [RunsRepository, RunLifecycle, RunCatalog, RunScope, RunEvents, ContinuousRunService, BatchRunsService, RunFactory, RunStore, ModelTrainer],
+  exports: [RunLifecycle, RunCatalog, RunScope, RunEvents, RunFactory],
 })
-export class SimulationModule {}
+export class RunsModule {}

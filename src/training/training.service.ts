@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { RunCacheService } from '../cache/run-cache.service.js';
 import { NotFound } from '../common/app-errors.js';
-import { decodeCursor, toPage, type Page } from '../common/page.js';
+import { decodeKeyCursor, toKeyPage, type Page } from '../common/page.js';
 import { RunScope } from '../runs/run-scope.service.js';
 import { ModelVersionResponse, type ModelResponse, type TrainingStatsResponse } from './dto/training-stats.response.js';
 import { TrainingSampleResponse } from './dto/training-sample.response.js';
@@ -17,8 +17,9 @@ export class TrainingService {
 
   async listSamples(runId: number | undefined, limit: number, cursor?: string): Promise<Page<TrainingSampleResponse>> {
     if (runId !== undefined) await this.scope.assertExists(runId);
-    const rows = await this.training.findSamplePage(runId, limit + 1, decodeCursor(cursor));
-    const page = toPage(rows, limit, (s) => s.id);
+    const [after] = decodeKeyCursor<[number]>(cursor, ['int']) ?? [];
+    const rows = await this.training.findSamplePage(runId, limit + 1, after);
+    const page = toKeyPage(rows, limit, (s) => [s.id]);
     return { items: page.items.map(TrainingSampleResponse.from), nextCursor: page.nextCursor };
   }
 

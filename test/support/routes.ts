@@ -1,6 +1,6 @@
 import { createApp } from '../../src/app.setup.js';
 import { validateEnv } from '../../src/config/env.schema.js';
-import type { TestApp } from './test-app.js';
+import { BUILT_FOREST_FIT_WORKER, type TestApp } from './test-app.js';
 
 export interface RegisteredRoute {
   method: string;
@@ -14,7 +14,7 @@ export const isDocsRoute = (url: string): boolean => url === '/docs' || url.star
 /** Like startTestApp, and records every route Fastify is given (the app's route table). */
 export async function startAppWithRoutes(databaseUrl: string, env: Record<string, string> = {}): Promise<TestApp & { routes: RegisteredRoute[] }> {
   const config = validateEnv({ SIM_AUTOSTART: 'false', LOG_LEVEL: 'silent', ...env, DATABASE_URL: databaseUrl });
-  const app = await createApp({ env: config, databaseUrl });
+  const app = await createApp({ env: config, databaseUrl, forestFitWorker: BUILT_FOREST_FIT_WORKER });
   const routes: RegisteredRoute[] = [];
   // Nest registers the controllers' routes when the app initialises: record every one.
   app.getHttpAdapter().getInstance().addHook('onRoute', (route) => {

@@ -1,6 +1,11 @@
+import path from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../src/app.setup.js';
 import { validateEnv } from '../../src/config/env.schema.js';
+import { ROOT } from './child-app.js';
+
+// Worker threads run JavaScript: an app run from its TypeScript sources fits with the built worker (npm test builds first).
+export const BUILT_FOREST_FIT_WORKER = path.join(ROOT, 'dist/runs/fitting/forest-fit.worker.js');
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -11,7 +16,7 @@ export interface TestApp {
 /** The real app, in process, on a random port, against the given database (and Redis when set). */
 export async function startTestApp(databaseUrl: string, env: Record<string, string> = {}): Promise<TestApp> {
   const config = validateEnv({ SIM_AUTOSTART: 'false', LOG_LEVEL: 'silent', ...env, DATABASE_URL: databaseUrl });
-  const app = await createApp({ env: config, databaseUrl });
+  const app = await createApp({ env: config, databaseUrl, forestFitWorker: BUILT_FOREST_FIT_WORKER });
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return { app, url, close: () => app.close() };

@@ -1,9 +1,7 @@
-import type { RunCacheService } from '../../cache/run-cache.service.js';
 import { SimulationEngine } from '../../engine/index.js';
 import type { ModelTrainer } from '../fitting/model-trainer.service.js';
 import type { RunBatch, WindowRow } from '../../ingest/run-batch.js';
-import { RunExecution, type RunCheckpoint, type RunSettings } from './run-execution.js';
-import type { RunStoreRepository } from '../../ingest/ingest.repository.js';
+import { RunExecution, type RunCheckpoint, type RunDeps, type RunSettings } from './run-execution.js';
 
 const SETTINGS: RunSettings = {
   flushTasks: 10,
@@ -30,9 +28,8 @@ function harness(engine = SimulationEngine.create(engineConfig), resume?: Constr
     },
   };
   const deps = {
-    writer: writer as unknown as RunStoreRepository,
+    writer: writer as unknown as RunDeps['writer'],
     trainer: {} as ModelTrainer,
-    cache: { invalidateRun: async () => undefined, runWritten: async () => undefined } as unknown as RunCacheService,
     clock: () => clock.now,
   };
   const sut = new RunExecution(1, engine, null, null, SETTINGS, deps, resume);

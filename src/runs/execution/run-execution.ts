@@ -1,10 +1,10 @@
 import { Logger } from '@nestjs/common';
-import type { RunCacheService } from '../../cache/run-cache.service.js';
 import { FEATURE_NAMES, type ModelFitOptions, type ModelInfo, type SimulationEngine, type StepResult, type Task } from '../../engine/index.js';
 import type { FitOutcome } from '../fitting/forest-fit.worker.js';
 import type { ModelTrainer } from '../fitting/model-trainer.service.js';
+import type { RunProgress } from '../runs.repository.js';
+import type { RunStore } from './run-store.js';
 import { RunBatch } from '../../ingest/run-batch.js';
-import type { RunStoreRepository } from '../../ingest/ingest.repository.js';
 import { WindowAccumulator, type WindowState } from './window-accumulator.js';
 
 /** How a run persists and learns. */
@@ -62,9 +62,9 @@ export interface RunMetricsSink {
 }
 
 export interface RunDeps {
-  writer: RunStoreRepository;
-  trainer: ModelTrainer;
-  cache: RunCacheService;
+  /** Writes commit the run's progress with its rows and announce them (run data changed). */
+  writer: Pick<RunStore, 'flush' | 'trainingRowsUpTo' | 'insertModelVersion'>;
+  trainer: Pick<ModelTrainer, 'fit'>;
   listener?: RunListener;
   metrics?: RunMetricsSink;
   /** Wall-clock ms for flush and checkpoint timing (Date.now; a test passes its own). */
@@ -226,7 +226,7 @@ export class RunExecution {
 
   private async writeWithRetry(
     batch: RunBatch,
-    progress: Parameters<RunStoreRepository['flush']>[2],
+    progress: RunProgress,
     mayExist: boolean,
     previous: Promise<void>,
   ): Promise<void> {
@@ -237,7 +237,6 @@ export class RunExecution {
       await this.deps.writer.flush(this.runId, batch, progress, mayExist, () => previous);
       this.deps.metrics?.flushed(performance.now() - started, batch.tasks.taskId.length + batch.results.taskId.length + batch.size + batch.windows.length);
     });
-    await this.deps.cache.runWritten(this.runId);
   }
 
   /** Runs a database step until it succeeds, backing off while PostgreSQL is away (the run waits). */

@@ -1,13 +1,12 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { RunCacheService } from '../../cache/run-cache.service.js';
 import type { EnvironmentVariables } from '../../config/env.schema.js';
 import { AppMetrics } from '../../observability/app-metrics.service.js';
 import { SimulationEngine, type DeepPartial, type EngineConfig, type Task } from '../../engine/index.js';
 import type { RunKind } from '../simulation-run.entity.js';
 import { ModelTrainer } from '../fitting/model-trainer.service.js';
 import { RunExecution, type RunCheckpoint, type RunListener, type RunSettings } from './run-execution.js';
-import { RunStoreRepository } from '../../ingest/ingest.repository.js';
+import { RunStore } from './run-store.js';
 
 /** What a client may choose about a run's engine. */
 export interface RunOptions {
@@ -30,9 +29,8 @@ export class RunFactory {
 
   constructor(
     config: ConfigService<EnvironmentVariables, true>,
-    private readonly store: RunStoreRepository,
+    private readonly store: RunStore,
     private readonly trainer: ModelTrainer,
-    private readonly cache: RunCacheService,
     @Optional() private readonly metrics?: AppMetrics,
   ) {
     this.settings = {
@@ -72,7 +70,7 @@ export class RunFactory {
    * rows are skipped by the unique keys.
    */
   async open(runId: number, listener?: RunListener): Promise<RunExecution> {
-    const run = await this.store.loadRun(runId);
+    const run = await this.store.load(runId);
     if (!run) throw new Error(`run ${runId} does not exist`);
     const checkpoint = run.checkpoint as RunCheckpoint | null;
     // Runs stored before the lag was part of their engine config took it from the env.
@@ -82,7 +80,7 @@ export class RunFactory {
       : SimulationEngine.create(withRetrainLag({ config: run.config.engine }, lag).config as DeepPartial<EngineConfig>);
     const tasks: Task[] | null = run.kind === 'trace' ? await this.store.loadTraceTasks(runId) : null;
     const total = run.kind === 'continuous' ? null : run.tasksTotal;
-    const deps = { writer: this.store, trainer: this.trainer, cache: this.cache, listener, metrics: this.metrics?.forRun(run.kind) };
+    const deps = { writer: this.store, trainer: this.trainer, listener, metrics: this.metrics?.forRun(run.kind) };
     return new RunExecution(runId, engine, tasks, total, this.settings, deps, {
       pendingRetrainAt: checkpoint?.pendingRetrainAt ?? null,
       fitsInFlight: checkpoint?.fitsInFlight ?? [],

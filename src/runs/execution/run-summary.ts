@@ -1,5 +1,5 @@
 import type { DistributionSummary, SimulationEngine, StrategySummary } from '../../engine/index.js';
-import type { RunStoreRepository, StoredDistribution } from '../../ingest/ingest.repository.js';
+import type { IngestRepository, StoredDistribution } from '../../ingest/ingest.repository.js';
 
 /**
  * How a summary's min, p50, p95, p99 and max were found: 'exact' is PostgreSQL's percentile_cont
@@ -30,7 +30,7 @@ export function withExactPercentiles(summary: StrategySummary[], stored: StoredD
 }
 
 /** The summary a run is stored with when it ends; call it once every result is written. */
-export async function finishedSummary(store: RunStoreRepository, runId: number, engine: SimulationEngine): Promise<RunSummaryEntry[]> {
+export async function finishedSummary(store: Pick<IngestRepository, 'storedDistributions'>, runId: number, engine: SimulationEngine): Promise<RunSummaryEntry[]> {
   return withExactPercentiles(engine.summary(), await store.storedDistributions(runId), engine.config.stats.relativeAccuracy);
 }
 

@@ -1,6 +1,5 @@
 // Runs in a worker thread (piscina): fits hybrid_ml's model off the event loop.
-import type { ModelFitOptions } from '../../engine/learning/model-manager.js';
-import { PlacementModel } from '../../engine/learning/placement-model.js';
+import { PlacementModel, type ModelFitOptions } from '../../engine/index.js';
 
 export interface FitJob {
   rows: { features: number[]; label: number }[];

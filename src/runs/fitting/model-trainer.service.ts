@@ -1,19 +1,26 @@
 import { fileURLToPath } from 'node:url';
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnApplicationShutdown } from '@nestjs/common';
 import { Piscina } from 'piscina';
 import type { FitJob, FitOutcome } from './forest-fit.worker.js';
 
-// The worker runs compiled code: from dist/ in production and tests alike (npm test builds first).
-// This file sits at the same depth under src/ and dist/, so one relative path finds it.
-const WORKER = fileURLToPath(new URL('../../../dist/simulation/training/forest-fit.worker.js', import.meta.url));
+/** The worker script's path, when it is not the compiled one beside this file (see AppOptions.forestFitWorker). */
+export const FOREST_FIT_WORKER = Symbol('FOREST_FIT_WORKER');
+
+// A worker thread runs JavaScript: the compiled worker beside the compiled service.
+const BESIDE = fileURLToPath(new URL('./forest-fit.worker.js', import.meta.url));
 
 /** Fits forests in a worker thread so a retrain never stalls the event loop. */
 @Injectable()
 export class ModelTrainer implements OnApplicationShutdown {
   private pool: Piscina<FitJob, FitOutcome> | null = null;
+  private readonly worker: string;
+
+  constructor(@Optional() @Inject(FOREST_FIT_WORKER) worker?: string) {
+    this.worker = worker ?? BESIDE;
+  }
 
   fit(job: FitJob): Promise<FitOutcome> {
-    this.pool ??= new Piscina<FitJob, FitOutcome>({ filename: WORKER, minThreads: 0, maxThreads: 1, idleTimeout: 30_000 });
+    this.pool ??= new Piscina<FitJob, FitOutcome>({ filename: this.worker, minThreads: 0, maxThreads: 1, idleTimeout: 30_000 });
     return this.pool.run(job);
   }
 

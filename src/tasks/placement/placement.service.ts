@@ -3,7 +3,6 @@ import { ConfigService } from '@nestjs/config';
 import { LRUCache } from 'lru-cache';
 import { NotFound } from '../../common/app-errors.js';
 import type { EnvironmentVariables } from '../../config/env.schema.js';
-import { ContinuousRunService } from '../../runs/continuous-run.service.js';
 import type {
   BatchPlacement,
   ObjectiveWeights,
@@ -18,8 +17,7 @@ import type {
 } from './dto/placement.dto.js';
 import { durationEstimate, SimulationEngine, type Outcome, type PlacementResult, type Task } from '../../engine/index.js';
 import { RunFactory } from '../../runs/execution/run-factory.js';
-import { RunStoreRepository } from '../../ingest/ingest.repository.js';
-import { RunsService } from '../../runs/batch-runs.service.js';
+import { RunCatalog } from '../../runs/run-catalog.service.js';
 
 type Weights = Required<ObjectiveWeights>;
 
@@ -45,9 +43,7 @@ export class PlacementService {
 
   constructor(
     config: ConfigService<EnvironmentVariables, true>,
-    private readonly continuous: ContinuousRunService,
-    private readonly runs: RunsService,
-    private readonly store: RunStoreRepository,
+    private readonly runs: RunCatalog,
     private readonly factory: RunFactory,
   ) {
     this.seed = config.get('SIM_SEED', { infer: true });
@@ -85,12 +81,12 @@ export class PlacementService {
     if (scope.gpus !== undefined && scope.machine !== 'empty') throw new BadRequestException(['gpus applies only to machine "empty"']);
     if (scope.machine === 'empty') return { runId: null, source: 'empty', engine: this.idleEngine(scope.gpus) };
     if (scope.runId === undefined) {
-      const engine = this.continuous.engine;
-      if (!engine) throw new ConflictException('no continuous run: start one first, or give runId or machine "empty"');
-      return { runId: this.continuous.runId, source: 'live', engine };
+      const continuous = this.runs.continuousRun();
+      if (!continuous) throw new ConflictException('no continuous run: start one first, or give runId or machine "empty"');
+      return { runId: continuous.runId, source: 'live', engine: continuous.engine };
     }
     const runId = scope.runId;
-    const live = this.continuous.runId === runId ? this.continuous.engine : this.runs.executing(runId);
+    const live = this.runs.liveEngine(runId);
     if (live) return { runId, source: 'live', engine: live };
     return { runId, source: 'checkpoint', engine: await this.checkpointEngine(runId) };
   }
@@ -98,10 +94,10 @@ export class PlacementService {
   private async checkpointEngine(runId: number): Promise<SimulationEngine> {
     const cached = this.checkpoints.get(runId);
     // A cheap look at which checkpoint is stored; the state itself is read only when it moved on.
-    const index = await this.store.checkpointIndex(runId);
+    const index = await this.runs.checkpointIndex(runId);
     if (index === undefined) throw new NotFound('run', runId);
     if (cached && cached.taskIndex === index) return cached.engine;
-    const checkpoint = await this.store.loadCheckpoint(runId);
+    const checkpoint = await this.runs.loadCheckpoint(runId);
     if (checkpoint === undefined) throw new NotFound('run', runId);
     if (checkpoint === null) {
       throw new ConflictException(`run ${runId} has no machine state yet: a run stores it at each checkpoint and when it completes`);

@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { IngestRepository } from './ingest.repository.js';
+
+/** The write model: the one home of writes to a run's rows (see IngestRepository). */
+@Module({ providers: [IngestRepository], exports: [IngestRepository] })
+export class IngestModule {}

@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import type { Task } from '../../engine/index.js';
+import { IngestRepository, type LabelledRow, type NewModelVersion } from '../../ingest/ingest.repository.js';
+import type { RunBatch } from '../../ingest/run-batch.js';
+import { RunEvents } from '../run-events.js';
+import { RunsRepository, type RunProgress, type StoredRun } from '../runs.repository.js';
+
+/**
+ * What an executing run reads and writes: its rows through the write model (IngestRepository), its
+ * progress and checkpoint in the same transaction through RunsRepository, and one "run data
+ * changed" event after each commit.
+ */
+@Injectable()
+export class RunStore {
+  constructor(
+    private readonly ingest: IngestRepository,
+    private readonly runs: RunsRepository,
+    private readonly events: RunEvents,
+  ) {}
+
+  /**
+   * Writes a batch and the run's progress in one transaction. `previous` settles when the flush
+   * before this one has committed: this one waits for it inside its transaction, after its rows
+   * are in and before its progress is written, so progress commits in order.
+   */
+  async flush(runId: number, batch: RunBatch, progress: RunProgress, mayExist: boolean, previous: () => Promise<void> = async () => undefined): Promise<void> {
+    await this.ingest.flush(runId, batch, mayExist, async (m) => {
+      await previous();
+      await this.runs.writeProgress(m, runId, progress);
+    });
+    await this.events.dataChanged({ runId, change: 'written', kind: null });
+  }
+
+  load(runId: number): Promise<StoredRun | null> {
+    return this.runs.load(runId);
+  }
+
+  loadTraceTasks(runId: number): Promise<Task[]> {
+    return this.ingest.loadTraceTasks(runId);
+  }
+
+  trainingRowsUpTo(runId: number, taskId: number, limit: number, order: 'generated' | 'trace'): Promise<LabelledRow[]> {
+    return this.ingest.trainingRowsUpTo(runId, taskId, limit, order);
+  }
+
+  insertModelVersion(version: NewModelVersion): Promise<void> {
+    return this.ingest.insertModelVersion(version);
+  }
+}
