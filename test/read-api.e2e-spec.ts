@@ -262,6 +262,9 @@ describe('read API', () => {
       ['/api/tasks?colour=red', 'colour: unknown query parameter (this route takes cursor, limit, maxIntensity, maxSize, minIntensity, minSize, runId)'],
       ['/api/results?format=xml', 'format must be one of the following values: json, csv'],
       ['/api/results?cursor=abc', 'cursor must be a cursor returned by this API'],
+      // One codec for every list: these two once restarted from the first page on a cursor not theirs.
+      ['/api/simulation/runs?cursor=abc', 'cursor must be a cursor returned by this API'],
+      ['/api/training/data?cursor=abc', 'cursor must be a cursor returned by this API'],
       ['/api/metrics/leaderboard?runId=-1', 'runId must not be less than 1'],
       ['/api/tasks?minIntensity=2', 'minIntensity must not be greater than 1'],
       ['/api/tasks/0', 'id must be an integer between 1 and 9007199254740991'],
