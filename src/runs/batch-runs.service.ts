@@ -1,6 +1,7 @@
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { resolveEngineConfig, strategyDefinition, type SimulationEngine, type Task } from '../engine/index.js';
 import { IngestRepository } from '../ingest/ingest.repository.js';
+import { FencedError } from './execution/fence.js';
 import type { RunExecution } from './execution/run-execution.js';
 import { RunFactory, type RunOptions } from './execution/run-factory.js';
 import { finishedSummary } from './execution/run-summary.js';
@@ -118,6 +119,11 @@ export class BatchRunsService implements BeforeApplicationShutdown {
     while (this.queue.length > 0 && !this.shuttingDown) {
       const id = this.queue.shift() as number;
       await this.execute(id).catch(async (e: Error) => {
+        if (e instanceof FencedError) {
+          // Another process executes the run now: it is not failed, only no longer ours.
+          this.logger.warn(e.message);
+          return;
+        }
         if (this.shuttingDown) {
           // Writes cut short by a shutdown (the database going away with it) are no failure of the
           // run: it stays running and resumes from its last commit at the next start.

@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import type { EnvironmentVariables } from '../config/env.schema.js';
 import type { SimulationEngine } from '../engine/index.js';
 import { IngestRepository } from '../ingest/ingest.repository.js';
+import { FencedError } from './execution/fence.js';
 import type { RunExecution } from './execution/run-execution.js';
 import { RunFactory } from './execution/run-factory.js';
 import { finishedSummary, sketchedSummary } from './execution/run-summary.js';
@@ -182,6 +183,12 @@ export class ContinuousRunService implements BeforeApplicationShutdown {
       await exec.drain();
     })()
       .catch(async (e: Error) => {
+        if (e instanceof FencedError) {
+          // Another process writes the run now: it is not failed, only no longer ours.
+          this.logger.warn(e.message);
+          if (this.exec === exec) this.exec = null;
+          return;
+        }
         if (this.shuttingDown) {
           // Writes cut short by a shutdown are no failure: the run resumes from its last commit at the next start.
           this.logger.warn(`continuous run ${exec.runId} stopped by the shutdown before its last writes (${e.message}); it resumes from its last commit at the next start`);

@@ -1,6 +1,7 @@
 import { SimulationEngine } from '../../engine/index.js';
 import type { ModelTrainer } from '../fitting/model-trainer.service.js';
 import type { RunBatch, WindowRow } from '../../ingest/run-batch.js';
+import { FencedError } from './fence.js';
 import { RunExecution, type RunCheckpoint, type RunDeps, type RunSettings } from './run-execution.js';
 
 const SETTINGS: RunSettings = {
@@ -101,5 +102,29 @@ describe(RunExecution.name, () => {
     expect(sut.replaying).toBe(true);
     await sut.advance(1);
     expect(sut.replaying).toBe(false);
+  });
+
+  it('stops at once, retrying nothing, when a flush is fenced off', async () => {
+    const attempts: number[] = [];
+    const writer = {
+      flush: async (_runId: number, batch: RunBatch, _progress: unknown, _mayExist: boolean, _previous: unknown, fence?: () => Promise<void>) => {
+        attempts.push(batch.size);
+        await fence?.();
+      },
+    };
+    const fence = async () => {
+      throw new FencedError(1, 'another replica leads');
+    };
+    const sut = new RunExecution(1, SimulationEngine.create(engineConfig), null, null, SETTINGS, {
+      writer: writer as unknown as RunDeps['writer'],
+      trainer: {} as ModelTrainer,
+      fence: fence as unknown as RunDeps['fence'],
+      clock: () => 0,
+    });
+    await sut.advance(10);
+    await expect(sut.drain()).rejects.toBeInstanceOf(FencedError);
+    expect(sut.fenced).toBeInstanceOf(FencedError);
+    expect(await sut.advance(10)).toBe(0);
+    expect(attempts).toEqual([10]);
   });
 });

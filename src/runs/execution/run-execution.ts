@@ -4,6 +4,7 @@ import type { FitOutcome } from '../fitting/forest-fit.worker.js';
 import type { ModelTrainer } from '../fitting/model-trainer.service.js';
 import type { RunProgress } from '../runs.repository.js';
 import type { RunStore } from './run-store.js';
+import { FencedError, type Fence } from './fence.js';
 import { RunBatch } from '../../ingest/run-batch.js';
 import { WindowAccumulator, type WindowState } from './window-accumulator.js';
 
@@ -67,6 +68,8 @@ export interface RunDeps {
   trainer: Pick<ModelTrainer, 'fit'>;
   listener?: RunListener;
   metrics?: RunMetricsSink;
+  /** Checked in every flush's transaction (see Fence); a run without one is written unconditionally. */
+  fence?: Fence;
   /** Wall-clock ms for flush and checkpoint timing (Date.now; a test passes its own). */
   clock?: () => number;
 }
@@ -108,6 +111,8 @@ export class RunExecution {
   readonly replayUntil: number;
   /** Set while flushes fail (the database is away); cleared by the next success. */
   stalled: string | null = null;
+  /** Set when a flush was fenced off: this process may no longer write the run, and has stopped. */
+  fenced: FencedError | null = null;
 
   constructor(
     readonly runId: number,
@@ -234,7 +239,7 @@ export class RunExecution {
     previous.catch(() => undefined);
     await this.retrying('flush', async () => {
       const started = performance.now();
-      await this.deps.writer.flush(this.runId, batch, progress, mayExist, () => previous);
+      await this.deps.writer.flush(this.runId, batch, progress, mayExist, () => previous, this.deps.fence);
       this.deps.metrics?.flushed(performance.now() - started, batch.tasks.taskId.length + batch.results.taskId.length + batch.size + batch.windows.length);
     });
   }
@@ -248,6 +253,12 @@ export class RunExecution {
         this.stalled = null;
         return result;
       } catch (e) {
+        if (e instanceof FencedError) {
+          // Another process writes the run now: stop at once, retry nothing.
+          this.fenced ??= e;
+          this.cancelled = true;
+          throw e;
+        }
         if (this.cancelled) throw e;
         const message = (e as Error).message;
         if (this.stalled === null) this.logger.warn(`run ${this.runId}: ${what} failed (${message}); retrying with backoff`);

@@ -5,6 +5,7 @@ import { AppMetrics } from '../../observability/app-metrics.service.js';
 import { SimulationEngine, type DeepPartial, type EngineConfig, type Task } from '../../engine/index.js';
 import type { RunKind } from '../simulation-run.entity.js';
 import { ModelTrainer } from '../fitting/model-trainer.service.js';
+import type { Fence } from './fence.js';
 import { RunExecution, type RunCheckpoint, type RunListener, type RunSettings } from './run-execution.js';
 import { RunStore } from './run-store.js';
 
@@ -69,7 +70,7 @@ export class RunFactory {
    * ready to step on from there; tasks committed after the checkpoint are replayed, and their
    * rows are skipped by the unique keys.
    */
-  async open(runId: number, listener?: RunListener): Promise<RunExecution> {
+  async open(runId: number, listener?: RunListener, fence?: Fence): Promise<RunExecution> {
     const run = await this.store.load(runId);
     if (!run) throw new Error(`run ${runId} does not exist`);
     const checkpoint = run.checkpoint as RunCheckpoint | null;
@@ -80,7 +81,7 @@ export class RunFactory {
       : SimulationEngine.create(withRetrainLag({ config: run.config.engine }, lag).config as DeepPartial<EngineConfig>);
     const tasks: Task[] | null = run.kind === 'trace' ? await this.store.loadTraceTasks(runId) : null;
     const total = run.kind === 'continuous' ? null : run.tasksTotal;
-    const deps = { writer: this.store, trainer: this.trainer, listener, metrics: this.metrics?.forRun(run.kind) };
+    const deps = { writer: this.store, trainer: this.trainer, listener, fence, metrics: this.metrics?.forRun(run.kind) };
     return new RunExecution(runId, engine, tasks, total, this.settings, deps, {
       pendingRetrainAt: checkpoint?.pendingRetrainAt ?? null,
       fitsInFlight: checkpoint?.fitsInFlight ?? [],

@@ -3,6 +3,7 @@ import type { Task } from '../../engine/index.js';
 import { IngestRepository, type LabelledRow, type NewModelVersion } from '../../ingest/ingest.repository.js';
 import type { RunBatch } from '../../ingest/run-batch.js';
 import { RunEvents } from '../run-events.js';
+import type { Fence } from './fence.js';
 import { RunsRepository, type RunProgress, type StoredRun } from '../runs.repository.js';
 
 /**
@@ -21,11 +22,13 @@ export class RunStore {
   /**
    * Writes a batch and the run's progress in one transaction. `previous` settles when the flush
    * before this one has committed: this one waits for it inside its transaction, after its rows
-   * are in and before its progress is written, so progress commits in order.
+   * are in and before its progress is written, so progress commits in order. `fence`, when
+   * given, runs there too: a process that lost the right to write the run commits nothing.
    */
-  async flush(runId: number, batch: RunBatch, progress: RunProgress, mayExist: boolean, previous: () => Promise<void> = async () => undefined): Promise<void> {
+  async flush(runId: number, batch: RunBatch, progress: RunProgress, mayExist: boolean, previous: () => Promise<void> = async () => undefined, fence?: Fence): Promise<void> {
     await this.ingest.flush(runId, batch, mayExist, async (m) => {
       await previous();
+      await fence?.(m);
       await this.runs.writeProgress(m, runId, progress);
     });
     await this.events.dataChanged({ runId, change: 'written', kind: null });
