@@ -1,9 +1,8 @@
 import { createClient } from 'redis';
 import { CacheService } from '../src/cache/cache.service.js';
-import { createDatabase, dropDatabase } from './support/database.js';
 import { freePort } from './support/ports.js';
 import { HAS_REDIS_SERVER, RedisServer } from './support/redis-server.js';
-import { startTestApp, timedGet, type TestApp } from './support/test-app.js';
+import { timedGet, useTestApp } from './support/test-app.js';
 
 const CACHE_TIMEOUT_MS = 200;
 // Cache timeout + a generous allowance for one database round trip on a loaded 2-core machine.
@@ -18,18 +17,7 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs = 5000): Promi
 }
 
 describe('cache with Redis away', () => {
-  let databaseUrl: string;
-  let sut: TestApp;
-
-  beforeAll(async () => {
-    databaseUrl = await createDatabase('cache_closed');
-    sut = await startTestApp(databaseUrl, { REDIS_URL: `redis://127.0.0.1:${await freePort()}`, CACHE_TIMEOUT_MS: String(CACHE_TIMEOUT_MS) });
-  });
-
-  afterAll(async () => {
-    await sut?.close();
-    await dropDatabase(databaseUrl);
-  });
+  const sut = useTestApp('cache_closed', { CACHE_TIMEOUT_MS: String(CACHE_TIMEOUT_MS) }, { beforeStart: async () => ({ REDIS_URL: `redis://127.0.0.1:${await freePort()}` }) });
 
   it('starts and serves with REDIS_URL pointing at a closed port, reporting the cache degraded', async () => {
     const ready = await timedGet(`${sut.url}/ready`);
@@ -47,23 +35,26 @@ describe('cache with Redis away', () => {
 });
 
 (HAS_REDIS_SERVER ? describe : describe.skip)('cache on a real Redis', () => {
-  let databaseUrl: string;
   let redis: RedisServer;
-  let sut: TestApp;
+  const sut = useTestApp(
+    'cache_redis',
+    { CACHE_TIMEOUT_MS: String(CACHE_TIMEOUT_MS), CACHE_TTL_S: '30' },
+    {
+      beforeStart: async () => {
+        redis = await RedisServer.start();
+        return { REDIS_URL: redis.url };
+      },
+    },
+  );
   let cache: CacheService;
 
   beforeAll(async () => {
-    databaseUrl = await createDatabase('cache_redis');
-    redis = await RedisServer.start();
-    sut = await startTestApp(databaseUrl, { REDIS_URL: redis.url, CACHE_TIMEOUT_MS: String(CACHE_TIMEOUT_MS), CACHE_TTL_S: '30' });
     cache = sut.app.get(CacheService);
     await waitUntil(async () => (await cache.state()) === 'up');
   });
 
   afterAll(async () => {
-    await sut?.close();
     await redis?.stop();
-    await dropDatabase(databaseUrl);
   });
 
   it('misses, computes once, stores the key in Redis with a TTL, then hits', async () => {

@@ -1,9 +1,8 @@
 import http from 'node:http';
 import fc from 'fast-check';
-import { createDatabase, dropDatabase } from './support/database.js';
-import { applicationRoutes, startAppWithRoutes, type RegisteredRoute } from './support/routes.js';
+import { applicationRoutes, type RegisteredRoute } from './support/routes.js';
 import { postJson, waitForRun } from './support/runs.js';
-import type { TestApp } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 
 const SEED = 20_240_617;
 const REQUESTS = 2000;
@@ -185,23 +184,16 @@ const body: fc.Arbitrary<{ contentType?: string; body?: string }> = fc.oneof(
 );
 
 describe('fuzzing every route', () => {
-  let databaseUrl: string;
-  let sut: TestApp & { routes: RegisteredRoute[] };
+  // Declared before the app: afterAll hooks run in declaration order, so the kept-alive sockets go first.
+  afterAll(() => agent.destroy());
+  const sut = useTestApp('fuzz', { THROTTLE_LIMIT: '1000000', SIM_AUTOSTART: 'true', SIM_TICK_MS: '5' }, { routes: true });
   let routes: RegisteredRoute[];
 
   beforeAll(async () => {
-    databaseUrl = await createDatabase('fuzz');
-    sut = await startAppWithRoutes(databaseUrl, { THROTTLE_LIMIT: '1000000', SIM_AUTOSTART: 'true', SIM_TICK_MS: '5' });
     routes = applicationRoutes(sut.routes);
     const created = await postJson(`${sut.url}/api/simulation/runs`, { kind: 'batch', tasks: 300, seed: 3 });
     await waitForRun(sut.url, created.body.id, 60_000);
   }, 60_000);
-
-  afterAll(async () => {
-    agent.destroy();
-    await sut?.close();
-    await dropDatabase(databaseUrl);
-  });
 
   it(`answers ${REQUESTS} generated requests with no 5xx and the error shape on every error`, async () => {
     expect(routes.length).toBeGreaterThan(25);

@@ -1,7 +1,4 @@
-import { createDatabase, dropDatabase } from './support/database.js';
-import { freePort } from './support/ports.js';
-import { TcpProxy } from './support/tcp-proxy.js';
-import { startTestApp, timedGet, type TestApp } from './support/test-app.js';
+import { startTestApp, timedGet, useTestApp } from './support/test-app.js';
 
 /** Polls until check passes, returning how long it took; fails after timeoutMs. */
 async function within(timeoutMs: number, check: () => Promise<boolean>): Promise<number> {
@@ -14,26 +11,8 @@ async function within(timeoutMs: number, check: () => Promise<boolean>): Promise
 }
 
 describe('health and readiness', () => {
-  let databaseUrl: string;
-  let proxy: TcpProxy;
-  let sut: TestApp;
-
-  beforeAll(async () => {
-    databaseUrl = await createDatabase('health');
-    // The app reaches its database through a proxy this suite can cut.
-    const target = new URL(databaseUrl);
-    proxy = await TcpProxy.start(await freePort(), { host: target.hostname, port: Number(target.port || 5432) });
-    const viaProxy = new URL(databaseUrl);
-    viaProxy.hostname = '127.0.0.1';
-    viaProxy.port = String(proxy.port);
-    sut = await startTestApp(viaProxy.toString());
-  });
-
-  afterAll(async () => {
-    await sut?.close();
-    await proxy?.cut();
-    await dropDatabase(databaseUrl);
-  });
+  // The app reaches its database through a proxy this suite can cut.
+  const sut = useTestApp('health', {}, { proxy: true });
 
   it('answers /health 200 without touching a dependency', async () => {
     const res = await timedGet(`${sut.url}/health`);
@@ -48,7 +27,7 @@ describe('health and readiness', () => {
   });
 
   it('turns /ready 503 within 2 s when PostgreSQL goes away, keeps /health 200, and recovers without a restart', async () => {
-    await proxy.cut();
+    await sut.proxy.cut();
     const tookMs = await within(2000, async () => (await timedGet(`${sut.url}/ready`)).status === 503);
     expect(tookMs).toBeLessThan(2000);
     const down = await timedGet(`${sut.url}/ready`);
@@ -65,13 +44,13 @@ describe('health and readiness', () => {
     expect(list.status).toBe(503);
     expect(list.body).toMatchObject({ statusCode: 503, error: 'Service Unavailable', requestId: expect.any(String) });
 
-    await proxy.restore();
+    await sut.proxy.restore();
     await within(5000, async () => (await timedGet(`${sut.url}/ready`)).status === 200);
     expect((await timedGet(`${sut.url}/api/tasks`)).status).toBe(200);
   });
 
   it('drops readiness as soon as shutdown begins', async () => {
-    const other = await startTestApp(databaseUrl);
+    const other = await startTestApp(sut.databaseUrl);
     const lifecycle = (await import('../src/health/lifecycle.service.js')).LifecycleService;
     other.app.get(lifecycle).onModuleDestroy();
     expect((await timedGet(`${other.url}/ready`)).status).toBe(503);

@@ -1,8 +1,7 @@
 import { WebSocket } from 'ws';
 import { ALL_STRATEGY_NAMES } from '../src/engine/index.js';
-import { createDatabase, dropDatabase } from './support/database.js';
-import { applicationRoutes, startAppWithRoutes, type RegisteredRoute } from './support/routes.js';
-import type { TestApp } from './support/test-app.js';
+import { applicationRoutes, type RegisteredRoute } from './support/routes.js';
+import { useTestApp } from './support/test-app.js';
 
 // The routes the replaced system served; they keep its leniency (browsers add cache-busters).
 const LEGACY = new Set(['/api/status', '/api/start', '/api/stop', '/api/pause', '/api/resume', '/api/full_history', '/api/history/comparative', '/api/history']);
@@ -37,20 +36,12 @@ function expectError(answer: Answer, statusCode: number): void {
 const concrete = (url: string): string => url.replace(/:name\b/g, 'eft').replace(/:\w+/g, '1');
 
 describe('the HTTP contract', () => {
-  let databaseUrl: string;
-  let sut: TestApp & { routes: RegisteredRoute[] };
+  const sut = useTestApp('http_contract', { THROTTLE_LIMIT: '1000000' }, { routes: true });
   let routes: RegisteredRoute[];
 
   beforeAll(async () => {
-    databaseUrl = await createDatabase('http_contract');
-    sut = await startAppWithRoutes(databaseUrl, { THROTTLE_LIMIT: '1000000' });
     routes = applicationRoutes(sut.routes);
   }, 60_000);
-
-  afterAll(async () => {
-    await sut?.close();
-    await dropDatabase(databaseUrl);
-  });
 
   describe('unknown query parameters', () => {
     it('answers 400 naming each unknown parameter on every /api route but the legacy ones', async () => {

@@ -2,31 +2,22 @@ import { jest } from '@jest/globals';
 import pg from 'pg';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { LeaderboardRepository } from '../src/metrics/leaderboard.repository.js';
-import { createDatabase, dropDatabase } from './support/database.js';
 import { insertRun, type FixtureRun } from './support/fixtures.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 
 const TASKS = 40;
 
 describe(`${LeaderboardRepository.name}: strategies side by side on one snapshot`, () => {
-  let databaseUrl: string;
-  let sut: TestApp;
+  const sut = useTestApp('leaderboard_snapshot');
   let run: FixtureRun;
 
   beforeAll(async () => {
-    databaseUrl = await createDatabase('leaderboard_snapshot');
-    sut = await startTestApp(databaseUrl);
-    run = await insertRun(databaseUrl, { tasks: TASKS, seed: 4 });
-  });
-
-  afterAll(async () => {
-    await sut?.close();
-    await dropDatabase(databaseUrl);
+    run = await insertRun(sut.databaseUrl, { tasks: TASKS, seed: 4 });
   });
 
   it('gives every strategy the same tasks when a flush commits between its queries', async () => {
     // A flush in progress: every strategy's result of one more task, not yet committed.
-    const writer = new pg.Client({ connectionString: databaseUrl });
+    const writer = new pg.Client({ connectionString: sut.databaseUrl });
     await writer.connect();
     await writer.query('BEGIN');
     await writer.query(

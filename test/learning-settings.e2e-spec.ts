@@ -1,7 +1,7 @@
 import { SimulationEngine } from '../src/engine/index.js';
-import { createDatabase, dropDatabase, query } from './support/database.js';
+import { query } from './support/database.js';
 import { postCsv, postJson, waitForRun } from './support/runs.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 
 interface Standing {
   scheduler: string;
@@ -21,27 +21,16 @@ function traceCsv(n: number, seed: number): string {
 
 // The service at its default learning settings (SIM_BATCH_RETRAIN_INTERVAL 1000, SIM_BATCH_RETRAIN_LAG 2000).
 describe('hybrid_ml learning within a run, and the run settings that govern it', () => {
-  let databaseUrl: string;
-  let sut: TestApp;
+  const sut = useTestApp('learning');
 
   const trainedAt = async (runId: number): Promise<number[]> =>
-    (await query<{ t: number }>(databaseUrl, 'SELECT trained_at_task AS t FROM model_versions WHERE run_id = $1 ORDER BY version', [runId])).map((r) => r.t);
+    (await query<{ t: number }>(sut.databaseUrl, 'SELECT trained_at_task AS t FROM model_versions WHERE run_id = $1 ORDER BY version', [runId])).map((r) => r.t);
   const leaderboard = async (runId: number): Promise<Record<string, Standing>> => {
     const res = await fetch(`${sut.url}/api/metrics/leaderboard?runId=${runId}`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as { items: Standing[] };
     return Object.fromEntries(body.items.map((s) => [s.scheduler, s]));
   };
-
-  beforeAll(async () => {
-    databaseUrl = await createDatabase('learning');
-    sut = await startTestApp(databaseUrl);
-  }, 60_000);
-
-  afterAll(async () => {
-    await sut?.close();
-    await dropDatabase(databaseUrl);
-  });
 
   it('trains hybrid_ml within a 1,000-task CSV replay whose settings come as query parameters', async () => {
     const created = await postCsv(`${sut.url}/api/simulation/runs?name=short&seed=5&gpus=2&strategies=greedy,hybrid_ml,rl_agent,oracle`, traceCsv(1000, 21));
@@ -59,7 +48,7 @@ describe('hybrid_ml learning within a run, and the run settings that govern it',
     // It no longer ties greedy: it learned.
     expect(board.hybrid_ml.meanExecTime).toBeLessThan(board.oracle.meanExecTime * 1.1);
     expect(board.greedy.meanExecTime).toBeGreaterThan(board.oracle.meanExecTime * 1.3);
-    const [{ gpus }] = await query<{ gpus: number }>(databaseUrl, 'SELECT max(gpu_id) + 1 AS gpus FROM scheduler_results WHERE run_id = $1', [run.id]);
+    const [{ gpus }] = await query<{ gpus: number }>(sut.databaseUrl, 'SELECT max(gpu_id) + 1 AS gpus FROM scheduler_results WHERE run_id = $1', [run.id]);
     expect(gpus).toBe(2);
   }, 180_000);
 
@@ -79,7 +68,7 @@ describe('hybrid_ml learning within a run, and the run settings that govern it',
     // 50 and 100 early (lags 5 and 10), then every 150; the fit at 300 takes effect at 340.
     expect(await trainedAt(run.id)).toEqual([50, 100, 150, 300]);
     const effective = await query<{ e: number }>(
-      databaseUrl,
+      sut.databaseUrl,
       `SELECT (model_info->>'effectiveAtTask')::int AS e FROM simulation_state WHERE id = $1`,
       [run.id],
     );
@@ -102,12 +91,12 @@ describe('hybrid_ml learning within a run, and the run settings that govern it',
     ['retrainLag=-1', 'retrainLag'],
     ['gpus=abc', 'gpus'],
   ])('answers 400 for a CSV replay with ?%s, storing nothing', async (params, message) => {
-    const [{ before }] = await query<{ before: number }>(databaseUrl, 'SELECT count(*)::int AS before FROM simulation_state');
+    const [{ before }] = await query<{ before: number }>(sut.databaseUrl, 'SELECT count(*)::int AS before FROM simulation_state');
     const res = await postCsv(`${sut.url}/api/simulation/runs?${params}`, traceCsv(10, 1));
 
     expect(res.status).toBe(400);
     expect(res.body.message).toEqual(expect.arrayContaining([expect.stringContaining(message)]));
-    const [{ after }] = await query<{ after: number }>(databaseUrl, 'SELECT count(*)::int AS after FROM simulation_state');
+    const [{ after }] = await query<{ after: number }>(sut.databaseUrl, 'SELECT count(*)::int AS after FROM simulation_state');
     expect(after).toBe(before);
   }, 30_000);
 

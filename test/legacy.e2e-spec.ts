@@ -1,6 +1,6 @@
 import { LegacyController } from '../src/legacy/legacy.controller.js';
-import { createDatabase, dropDatabase, query } from './support/database.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { query } from './support/database.js';
+import { useTestApp } from './support/test-app.js';
 
 const STRATEGIES = ['round_robin', 'random', 'greedy', 'hybrid_ml', 'rl_agent', 'oracle', 'eft'];
 const TABLES = ['simulation_state', 'tasks', 'scheduler_results', 'metrics', 'training_data', 'model_versions'];
@@ -34,8 +34,7 @@ function expectStatusShape(body: unknown): asserts body is Status {
 }
 
 describe(LegacyController.name, () => {
-  let databaseUrl: string;
-  let sut: TestApp;
+  const sut = useTestApp('legacy', { SIM_TICK_MS: '5', SIM_FLUSH_MS: '50' });
 
   const get = async (path: string) => {
     const res = await fetch(`${sut.url}${path}`);
@@ -45,17 +44,7 @@ describe(LegacyController.name, () => {
     const res = await fetch(`${sut.url}${path}`, { method });
     return { status: res.status, body: (await res.json()) as unknown };
   };
-  const count = async (table: string) => Number((await query<{ n: string }>(databaseUrl, `SELECT count(*) AS n FROM ${table}`))[0].n);
-
-  beforeAll(async () => {
-    databaseUrl = await createDatabase('legacy');
-    sut = await startTestApp(databaseUrl, { SIM_TICK_MS: '5', SIM_FLUSH_MS: '50' });
-  });
-
-  afterAll(async () => {
-    await sut?.close();
-    await dropDatabase(databaseUrl);
-  });
+  const count = async (table: string) => Number((await query<{ n: string }>(sut.databaseUrl, `SELECT count(*) AS n FROM ${table}`))[0].n);
 
   it('answers GET /api/status with nothing running before a start', async () => {
     const res = await get('/api/status');

@@ -1,7 +1,6 @@
 import { WebSocket } from 'ws';
 import { LiveFeedService } from '../src/live/live-feed.service.js';
-import { createDatabase, dropDatabase } from './support/database.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 
 const STRATEGIES = ['round_robin', 'random', 'greedy', 'hybrid_ml', 'rl_agent', 'oracle', 'eft'];
 const GPUS = 4;
@@ -49,22 +48,14 @@ async function until(timeoutMs: number, check: () => boolean | Promise<boolean>,
 const isNumber = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
 
 describe(LiveFeedService.name, () => {
-  let databaseUrl: string;
-  let sut: TestApp;
+  // 50 tasks/s: faster than the feed's 10 messages/s, so throttling shows; a retrain every 50 tasks.
+  const sut = useTestApp('live', { SIM_TICK_MS: '20', SIM_RETRAIN_INTERVAL: '50', SIM_RETRAIN_LAG: '10', SIM_CHECKPOINT_TASKS: '1000' });
   let wsUrl: string;
 
   beforeAll(async () => {
-    databaseUrl = await createDatabase('live');
-    // 50 tasks/s: faster than the feed's 10 messages/s, so throttling shows; a retrain every 50 tasks.
-    sut = await startTestApp(databaseUrl, { SIM_TICK_MS: '20', SIM_RETRAIN_INTERVAL: '50', SIM_RETRAIN_LAG: '10', SIM_CHECKPOINT_TASKS: '1000' });
     wsUrl = `${sut.url.replace(/^http/, 'ws')}/ws`;
     const res = await fetch(`${sut.url}/api/start`, { method: 'POST' });
     expect(res.status).toBe(200);
-  });
-
-  afterAll(async () => {
-    await sut?.close();
-    await dropDatabase(databaseUrl);
   });
 
   it('counts connected clients', async () => {

@@ -4,7 +4,7 @@ import { AppMetrics } from '../src/observability/app-metrics.service.js';
 import { spawnApp, waitFor200, type ChildApp } from './support/child-app.js';
 import { createDatabase, dropDatabase } from './support/database.js';
 import { freePort } from './support/ports.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 
 /** Polls until check passes; fails after timeoutMs. */
 async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
@@ -27,8 +27,8 @@ function parse(text: string): Map<string, number> {
 }
 
 describe(AppMetrics.name, () => {
-  let databaseUrl: string;
-  let sut: TestApp;
+  // The continuous run at full speed, flushing often and retraining every 50 tasks.
+  const sut = useTestApp('observability', { SIM_AUTOSTART: 'true', SIM_TICK_MS: '0', SIM_FLUSH_MS: '50', SIM_RETRAIN_INTERVAL: '50', SIM_RETRAIN_LAG: '10' });
 
   const scrape = async () => {
     const res = await fetch(`${sut.url}/metrics`);
@@ -36,17 +36,6 @@ describe(AppMetrics.name, () => {
     return { contentType: res.headers.get('content-type'), text: await res.text() };
   };
   const sample = async (name: string) => parse((await scrape()).text).get(name) ?? 0;
-
-  beforeAll(async () => {
-    databaseUrl = await createDatabase('observability');
-    // The continuous run at full speed, flushing often and retraining every 50 tasks.
-    sut = await startTestApp(databaseUrl, { SIM_AUTOSTART: 'true', SIM_TICK_MS: '0', SIM_FLUSH_MS: '50', SIM_RETRAIN_INTERVAL: '50', SIM_RETRAIN_LAG: '10' });
-  });
-
-  afterAll(async () => {
-    await sut?.close();
-    await dropDatabase(databaseUrl);
-  });
 
   it('serves Prometheus text at /metrics (outside /api) with the default process metrics', async () => {
     const { contentType, text } = await scrape();

@@ -1,16 +1,10 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createApp } from '../src/app.setup.js';
-import { validateEnv } from '../src/config/env.schema.js';
-import { createDatabase, dropDatabase } from './support/database.js';
+import { IMPLICIT_METHODS, isDocsRoute } from './support/routes.js';
+import { useTestApp } from './support/test-app.js';
 
 interface OpenApiDocument {
   paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }> }>>;
   components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
 }
-
-// Fastify answers HEAD for every GET and OPTIONS for CORS preflight by itself; the docs serve themselves.
-const IMPLICIT_METHODS = new Set(['HEAD', 'OPTIONS']);
-const isDocsRoute = (url: string) => url === '/docs' || url.startsWith('/docs/') || url.startsWith('/docs-') || url === '/docs*';
 
 interface SchemaNode {
   type?: string | string[];
@@ -74,32 +68,13 @@ function undocumentedNumbers(doc: NumericWalkDocument): string[] {
 }
 
 describe('OpenAPI', () => {
-  let databaseUrl: string;
-  let app: NestFastifyApplication;
-  let url: string;
-  const registered: { method: string; url: string }[] = [];
-
-  beforeAll(async () => {
-    databaseUrl = await createDatabase('openapi');
-    app = await createApp({ env: validateEnv({ SIM_AUTOSTART: 'false', LOG_LEVEL: 'silent', DATABASE_URL: databaseUrl }), databaseUrl });
-    // Nest registers the controllers' routes when the app initialises: record every one Fastify is given.
-    app.getHttpAdapter().getInstance().addHook('onRoute', (route) => {
-      for (const method of [route.method].flat()) registered.push({ method, url: route.url });
-    });
-    await app.listen(0, '127.0.0.1');
-    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await dropDatabase(databaseUrl);
-  });
+  const sut = useTestApp('openapi', {}, { routes: true });
 
   it('documents every route the app registered, at /docs-json', async () => {
-    const res = await fetch(`${url}/docs-json`);
+    const res = await fetch(`${sut.url}/docs-json`);
     expect(res.status).toBe(200);
     const doc = (await res.json()) as OpenApiDocument;
-    const routes = registered.filter((r) => !IMPLICIT_METHODS.has(r.method) && !isDocsRoute(r.url));
+    const routes = sut.routes.filter((r) => !IMPLICIT_METHODS.has(r.method) && !isDocsRoute(r.url));
     expect(routes.length).toBeGreaterThan(10);
     const undocumented = routes
       .map((r) => ({ method: r.method.toLowerCase(), path: r.url.replace(/:(\w+)/g, '{$1}') }))
@@ -112,7 +87,7 @@ describe('OpenAPI', () => {
   });
 
   it('documents the error shape on the read routes (GET under tasks, results, metrics, training)', async () => {
-    const doc = (await (await fetch(`${url}/docs-json`)).json()) as OpenApiDocument;
+    const doc = (await (await fetch(`${sut.url}/docs-json`)).json()) as OpenApiDocument;
     expect(Object.keys(doc.components.schemas.ErrorResponse.properties ?? {}).sort()).toEqual(['error', 'message', 'requestId', 'statusCode']);
     for (const [path, methods] of Object.entries(doc.paths).filter(([p]) => /^\/api\/(tasks|results|metrics|training)/.test(p))) {
       for (const [method, operation] of Object.entries(methods).filter(([m]) => m === 'get')) {
@@ -124,12 +99,12 @@ describe('OpenAPI', () => {
   });
 
   it('describes every numeric field and parameter, with its unit', async () => {
-    const doc = (await (await fetch(`${url}/docs-json`)).json()) as NumericWalkDocument;
+    const doc = (await (await fetch(`${sut.url}/docs-json`)).json()) as NumericWalkDocument;
     expect(undocumentedNumbers(doc)).toEqual([]);
   });
 
   it('names the oracle\'s objective and the regret\'s measure on the leaderboard', async () => {
-    const doc = (await (await fetch(`${url}/docs-json`)).json()) as NumericWalkDocument;
+    const doc = (await (await fetch(`${sut.url}/docs-json`)).json()) as NumericWalkDocument;
     const entry = doc.components.schemas.LeaderboardEntry.properties ?? {};
     expect(entry.meanRegret.description).toMatch(/exec time/i);
     expect(entry.wins.description).toMatch(/completion time/i);
@@ -137,7 +112,7 @@ describe('OpenAPI', () => {
   });
 
   it('serves the docs page', async () => {
-    const res = await fetch(`${url}/docs`);
+    const res = await fetch(`${sut.url}/docs`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/html/);
   });

@@ -1,8 +1,8 @@
 import { ContinuousRunService } from '../src/runs/continuous-run.service.js';
 import { SimulationEngine, type Task } from '../src/engine/index.js';
-import { createDatabase, dropDatabase, query } from './support/database.js';
+import { query } from './support/database.js';
 import { postCsv, postJson, waitForRun } from './support/runs.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 
 interface Option {
   strategy: string;
@@ -36,26 +36,18 @@ function traceCsv(n: number, seed: number): { csv: string; tasks: Task[] } {
 }
 
 describe('POST /api/tasks/placement', () => {
-  let databaseUrl: string;
-  let sut: TestApp;
+  const sut = useTestApp('placement', { SIM_TICK_MS: '0' });
   let continuousId: number;
   const place = (body: unknown) => postJson(`${sut.url}/api/tasks/placement`, body);
   const placeBatch = (body: unknown) => postJson(`${sut.url}/api/tasks/placement/batch`, body);
 
   beforeAll(async () => {
-    databaseUrl = await createDatabase('placement');
-    sut = await startTestApp(databaseUrl, { SIM_TICK_MS: '0' });
     // A continuous run with queues on its machines, paused so that its state holds still.
     expect((await postJson(`${sut.url}/api/simulation/start`, {})).status).toBe(200);
     for (let s = await status(sut.url); s.tasksProcessed < 300; s = await status(sut.url)) await new Promise((r) => setTimeout(r, 20));
     expect((await postJson(`${sut.url}/api/simulation/pause`, {})).status).toBe(200);
     continuousId = (await status(sut.url)).runId;
   }, 120_000);
-
-  afterAll(async () => {
-    await sut?.close();
-    await dropDatabase(databaseUrl);
-  });
 
   describe('weights', () => {
     it('counts a weight left out as 0', async () => {
@@ -119,7 +111,7 @@ describe('POST /api/tasks/placement', () => {
 
     it('answers 404 for a run that does not exist, and 409 for a run with no state yet', async () => {
       const [stateless] = await query<{ id: number }>(
-        databaseUrl,
+        sut.databaseUrl,
         `INSERT INTO simulation_state (name, kind, status, seed, config, tasks_total) VALUES ('no state', 'batch', 'failed', 1, '{}', 10) RETURNING id`,
       );
 
@@ -153,7 +145,7 @@ describe('POST /api/tasks/placement', () => {
       const created = await postCsv(`${sut.url}/api/simulation/runs?seed=5`, csv);
       expect(created.status).toBe(202);
       await waitForRun(sut.url, created.body.id);
-      const [row] = await query<{ rng_state: { taskIndex: number; engine: unknown } }>(databaseUrl, 'SELECT rng_state FROM simulation_state WHERE id = $1', [created.body.id]);
+      const [row] = await query<{ rng_state: { taskIndex: number; engine: unknown } }>(sut.databaseUrl, 'SELECT rng_state FROM simulation_state WHERE id = $1', [created.body.id]);
       const engine = SimulationEngine.restore(row.rng_state.engine);
       const now = tasks[tasks.length - 1].arrivalTime;
 
@@ -289,7 +281,7 @@ describe('POST /api/tasks/placement', () => {
       const created = await postCsv(`${sut.url}/api/simulation/runs?seed=9`, csv);
       await waitForRun(sut.url, created.body.id);
       const storedRow = `SELECT status, tasks_processed, rng_state, updated_at, summary FROM simulation_state WHERE id = $1`;
-      const [stored] = await query(databaseUrl, storedRow, [created.body.id]);
+      const [stored] = await query(sut.databaseUrl, storedRow, [created.body.id]);
       const stepEmpty = () => placeBatch({ tasks: Array.from({ length: 50 }, () => TASK), machine: 'empty', strategy: 'random' });
       const firstEmpty = await stepEmpty();
 
@@ -299,7 +291,7 @@ describe('POST /api/tasks/placement', () => {
       }
 
       expect(JSON.stringify(engine.snapshot())).toBe(before);
-      expect(await query(databaseUrl, storedRow, [created.body.id])).toEqual([stored]);
+      expect(await query(sut.databaseUrl, storedRow, [created.body.id])).toEqual([stored]);
       // The idle machines too: the same batch gets the same answer again.
       expect((await stepEmpty()).body).toEqual(firstEmpty.body);
       expect((await place(TASK)).body.tasksProcessed).toBe((await status(sut.url)).tasksProcessed);

@@ -1,8 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import pg from 'pg';
-import { createDatabase, dropDatabase } from './support/database.js';
 import { appendTasks, insertRun, ORACLE, percentileCont, STRATEGIES, type FixtureRun } from './support/fixtures.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 
 interface Page<T> {
   items: T[];
@@ -32,19 +31,11 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const closeTo = (actual: number, expected: number) => expect(Math.abs(actual - expected)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(expected)));
 
 describe('read API', () => {
-  let databaseUrl: string;
-  let sut: TestApp;
+  const sut = useTestApp('read_api');
   let run: FixtureRun;
 
   beforeAll(async () => {
-    databaseUrl = await createDatabase('read_api');
-    sut = await startTestApp(databaseUrl);
-    run = await insertRun(databaseUrl, { tasks: 400, seed: 7, modelVersions: 3 });
-  });
-
-  afterAll(async () => {
-    await sut?.close();
-    await dropDatabase(databaseUrl);
+    run = await insertRun(sut.databaseUrl, { tasks: 400, seed: 7, modelVersions: 3 });
   });
 
   describe('leaderboard', () => {
@@ -106,7 +97,7 @@ describe('read API', () => {
     it('uses the latest continuous run when runId is omitted, and answers 404 while there is none', async () => {
       const none = await getJson<Record<string, unknown>>(`${sut.url}/api/metrics/leaderboard`);
       expect(none.status).toBe(404);
-      const continuous = await insertRun(databaseUrl, { tasks: 20, kind: 'continuous', seed: 3 });
+      const continuous = await insertRun(sut.databaseUrl, { tasks: 20, kind: 'continuous', seed: 3 });
       const board = await getJson<{ runId: number; items: unknown[] }>(`${sut.url}/api/metrics/leaderboard`);
       expect(board.status).toBe(200);
       expect(board.body.runId).toBe(continuous.runId);
@@ -116,7 +107,7 @@ describe('read API', () => {
     it('follows a newer continuous run: at once when this process starts it, within 100 ms when another process does', async () => {
       const leaderboard = `${sut.url}/api/metrics/leaderboard`;
       const before = (await getJson<{ runId: number }>(leaderboard)).body.runId;
-      const other = await insertRun(databaseUrl, { tasks: 5, kind: 'continuous', seed: 4 });
+      const other = await insertRun(sut.databaseUrl, { tasks: 5, kind: 'continuous', seed: 4 });
       expect(other.runId).toBeGreaterThan(before);
       const started = Date.now();
       while ((await getJson<{ runId: number }>(leaderboard)).body.runId !== other.runId) {
@@ -137,9 +128,9 @@ describe('read API', () => {
 
   describe('paging', () => {
     it('walks every result exactly once, in key order, while new tasks are being written', async () => {
-      const live = await insertRun(databaseUrl, { tasks: 150, seed: 11 });
+      const live = await insertRun(sut.databaseUrl, { tasks: 150, seed: 11 });
       const before = new Set(live.results.map((r) => `${r.taskId}:${r.schedulerName}`));
-      const client = new pg.Client({ connectionString: databaseUrl });
+      const client = new pg.Client({ connectionString: sut.databaseUrl });
       await client.connect();
       let writing = true;
       let next = 150;
@@ -241,7 +232,7 @@ describe('read API', () => {
       const { body } = await getJson<{ current: { version: number }; history: { version: number }[] }>(`${sut.url}/api/training/model?runId=${run.runId}`);
       expect(body.current.version).toBe(3);
       expect(body.history.map((m) => m.version)).toEqual([3, 2, 1]);
-      const empty = await insertRun(databaseUrl, { tasks: 5 });
+      const empty = await insertRun(sut.databaseUrl, { tasks: 5 });
       const none = await getJson<Record<string, unknown>>(`${sut.url}/api/training/model?runId=${empty.runId}`);
       expect(none).toEqual({ status: 200, body: { runId: empty.runId, current: null, history: [] } });
     });

@@ -5,10 +5,9 @@ import { CacheService } from '../src/cache/cache.service.js';
 import { RunCacheService } from '../src/cache/run-cache.service.js';
 import { LeaderboardRepository } from '../src/metrics/leaderboard.repository.js';
 import { LeaderboardService } from '../src/metrics/leaderboard.service.js';
-import { createDatabase, dropDatabase } from './support/database.js';
 import { appendTasks, insertRun, type FixtureRun } from './support/fixtures.js';
 import { HAS_REDIS_SERVER, RedisServer } from './support/redis-server.js';
-import { startTestApp, timedGet, type TestApp } from './support/test-app.js';
+import { startTestApp, timedGet, useTestApp } from './support/test-app.js';
 
 const CACHE_TIMEOUT_MS = 200;
 // Cache timeout + a generous allowance for the queries on a loaded 2-core machine.
@@ -23,9 +22,17 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs = 5000): Promi
 }
 
 (HAS_REDIS_SERVER ? describe : describe.skip)('cached reads on Redis', () => {
-  let databaseUrl: string;
   let redis: RedisServer;
-  let sut: TestApp;
+  const sut = useTestApp(
+    'read_cache',
+    { CACHE_TIMEOUT_MS: String(CACHE_TIMEOUT_MS), CACHE_TTL_S: '60' },
+    {
+      beforeStart: async () => {
+        redis = await RedisServer.start();
+        return { REDIS_URL: redis.url };
+      },
+    },
+  );
   let run: FixtureRun;
   let client: ReturnType<typeof createClient>;
   let redisStopped = false;
@@ -38,11 +45,8 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs = 5000): Promi
   ];
 
   beforeAll(async () => {
-    databaseUrl = await createDatabase('read_cache');
-    redis = await RedisServer.start();
-    sut = await startTestApp(databaseUrl, { REDIS_URL: redis.url, CACHE_TIMEOUT_MS: String(CACHE_TIMEOUT_MS), CACHE_TTL_S: '60' });
     await waitUntil(async () => (await sut.app.get(CacheService).state()) === 'up');
-    run = await insertRun(databaseUrl, { tasks: 200, seed: 5, modelVersions: 2 });
+    run = await insertRun(sut.databaseUrl, { tasks: 200, seed: 5, modelVersions: 2 });
     client = createClient({ url: redis.url, socket: { reconnectStrategy: false } });
     client.on('error', () => undefined);
     await client.connect();
@@ -50,9 +54,7 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs = 5000): Promi
 
   afterAll(async () => {
     if (client?.isOpen) await client.disconnect().catch(() => undefined);
-    await sut?.close();
     if (!redisStopped) await redis?.stop();
-    await dropDatabase(databaseUrl);
   });
 
   it('leaves each cached read under its run-versioned key in Redis, with the TTL', async () => {
@@ -76,7 +78,7 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs = 5000): Promi
   it('answers with the new data right after the run is invalidated (as a deletion does)', async () => {
     const before = (await timedGet(`${sut.url}${paths()[0]}`)).body as { items: { tasks: number }[] };
     expect(before.items[0].tasks).toBe(200);
-    const db = new pg.Client({ connectionString: databaseUrl });
+    const db = new pg.Client({ connectionString: sut.databaseUrl });
     await db.connect();
     await appendTasks(db, run.runId, 200, 10, 5);
     await db.end();
@@ -94,7 +96,7 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs = 5000): Promi
 
   it('serves the new data once another process invalidated the run in Redis', async () => {
     const before = (await timedGet(`${sut.url}${paths()[0]}`)).body as { items: { tasks: number }[] };
-    const db = new pg.Client({ connectionString: databaseUrl });
+    const db = new pg.Client({ connectionString: sut.databaseUrl });
     await db.connect();
     await appendTasks(db, run.runId, before.items[0].tasks, 5, 5);
     await db.end();
@@ -104,10 +106,10 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs = 5000): Promi
   });
 
   it('computes every read from PostgreSQL when CACHE_TTL_S=0', async () => {
-    const uncached = await startTestApp(databaseUrl, { REDIS_URL: redis.url, CACHE_TTL_S: '0' });
+    const uncached = await startTestApp(sut.databaseUrl, { REDIS_URL: redis.url, CACHE_TTL_S: '0' });
     try {
       const first = (await timedGet(`${uncached.url}${paths()[0]}`)).body as { items: { tasks: number }[] };
-      const db = new pg.Client({ connectionString: databaseUrl });
+      const db = new pg.Client({ connectionString: sut.databaseUrl });
       await db.connect();
       await appendTasks(db, run.runId, first.items[0].tasks, 3, 5);
       await db.end();

@@ -3,11 +3,10 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import pg from 'pg';
 import { ROOT } from './support/child-app.js';
-import { createDatabase, dropDatabase } from './support/database.js';
 import { ContinuousRunService } from '../src/runs/continuous-run.service.js';
 import { until } from './support/progress.js';
 import { postJson } from './support/runs.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 
 const CLI = path.join(ROOT, 'dist/cli/experiment.js');
 const TASKS = 600;
@@ -49,24 +48,22 @@ const near = (actual: number, expected: number) => expect(Math.abs(actual - expe
 
 // One completed run, made by the CLI, read back through every surface that shows its numbers.
 describe('the numbers of one completed run', () => {
-  let databaseUrl: string;
-  let sut: TestApp;
   let runId: number;
   let cliStdout: string;
-
-  beforeAll(async () => {
-    databaseUrl = await createDatabase('run_numbers');
-    const cli = await runCli(['--tasks', String(TASKS), '--seed', '11'], databaseUrl);
-    if (cli.code !== 0) throw new Error(`experiment CLI exited ${cli.code}: ${cli.stderr}`);
-    cliStdout = cli.stdout;
-    runId = Number(/run (\d+) completed/.exec(cliStdout)?.[1]);
-    sut = await startTestApp(databaseUrl);
-  }, 240_000);
-
-  afterAll(async () => {
-    await sut?.close();
-    await dropDatabase(databaseUrl);
-  });
+  // The CLI makes the run before the app starts.
+  const sut = useTestApp(
+    'run_numbers',
+    {},
+    {
+      timeout: 240_000,
+      beforeStart: async (databaseUrl) => {
+        const cli = await runCli(['--tasks', String(TASKS), '--seed', '11'], databaseUrl);
+        if (cli.code !== 0) throw new Error(`experiment CLI exited ${cli.code}: ${cli.stderr}`);
+        cliStdout = cli.stdout;
+        runId = Number(/run (\d+) completed/.exec(cliStdout)?.[1]);
+      },
+    },
+  );
 
   it('gives the same completion-time percentiles in the leaderboard, the run summary and the CLI', async () => {
     const board = (await (await fetch(`${sut.url}/api/metrics/leaderboard?runId=${runId}`)).json()) as { items: LeaderboardItem[] };
@@ -108,18 +105,7 @@ describe('the numbers of one completed run', () => {
 
 // percentile_cont over every result of a long continuous run takes seconds: stop must not wait for it.
 describe('the summary of a stopped continuous run', () => {
-  let databaseUrl: string;
-  let sut: TestApp;
-
-  beforeAll(async () => {
-    databaseUrl = await createDatabase('stop_summary');
-    sut = await startTestApp(databaseUrl, { SIM_AUTOSTART: 'true', SIM_TICK_MS: '0', SIM_FLUSH_MS: '50' });
-  });
-
-  afterAll(async () => {
-    await sut?.close();
-    await dropDatabase(databaseUrl);
-  });
+  const sut = useTestApp('stop_summary', { SIM_AUTOSTART: 'true', SIM_TICK_MS: '0', SIM_FLUSH_MS: '50' });
 
   it('is stored at once with the sketched percentiles, named so, then replaced by the exact ones', async () => {
     const status = async () => (await (await fetch(`${sut.url}/api/simulation/status`)).json()) as { runId: number; tasksProcessed: number };
@@ -129,7 +115,7 @@ describe('the summary of a stopped continuous run', () => {
     const continuous = sut.app.get(ContinuousRunService);
 
     // Hold the results table: the exact percentiles cannot be read until it is released.
-    const holder = new pg.Client({ connectionString: databaseUrl });
+    const holder = new pg.Client({ connectionString: sut.databaseUrl });
     await holder.connect();
     try {
       await holder.query('BEGIN');

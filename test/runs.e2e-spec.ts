@@ -1,7 +1,7 @@
 import { PlacementModel, SimulationEngine, type Task } from '../src/engine/index.js';
-import { createDatabase, dropDatabase, query } from './support/database.js';
+import { query } from './support/database.js';
 import { postCsv, postJson, rowCounts, storedResults, waitForRun } from './support/runs.js';
-import { startTestApp, timedGet, type TestApp } from './support/test-app.js';
+import { timedGet, useTestApp } from './support/test-app.js';
 
 const RETRAIN_INTERVAL = 50;
 // Longer than the interval: up to three fits are in flight at once.
@@ -57,18 +57,7 @@ function replayWithEngine(tasks: Task[], seed: number): Map<string, Record<strin
 }
 
 describe('batch runs and trace replays', () => {
-  let databaseUrl: string;
-  let sut: TestApp;
-
-  beforeAll(async () => {
-    databaseUrl = await createDatabase('runs');
-    sut = await startTestApp(databaseUrl, ENV);
-  });
-
-  afterAll(async () => {
-    await sut?.close();
-    await dropDatabase(databaseUrl);
-  });
+  const sut = useTestApp('runs', ENV);
 
   it('replays a CSV trace: N tasks, 7N results, N training rows, numbers equal to the engine, retrained models persisted', async () => {
     const { csv, tasks } = traceCsv(300, 11);
@@ -78,7 +67,7 @@ describe('batch runs and trace replays', () => {
 
     const run = await waitForRun(sut.url, created.body.id);
     expect(run).toMatchObject({ tasksProcessed: 300, tasksTotal: 300, status: 'completed' });
-    const counts = await rowCounts(databaseUrl, run.id);
+    const counts = await rowCounts(sut.databaseUrl, run.id);
     expect(counts).toMatchObject({ tasks: 300, results: 2100, training: 300, windows: 21 });
     // Fits after tasks 50, 100 and 150 take effect 120 tasks later, within the run, and are stored;
     // the later ones would act only after its last task.
@@ -86,14 +75,14 @@ describe('batch runs and trace replays', () => {
 
     // hybrid_ml places like greedy (f = compute_intensity) until the first model takes effect, then by the model.
     const [model] = await query<{ version: number; trained_at_task: number; samples: number; r2: number; mae: number; feature_importances: Record<string, number> }>(
-      databaseUrl,
+      sut.databaseUrl,
       'SELECT version, trained_at_task, samples, r2, mae, feature_importances FROM model_versions WHERE run_id = $1 ORDER BY version LIMIT 1',
       [run.id],
     );
     expect(model).toMatchObject({ version: 1, trained_at_task: RETRAIN_INTERVAL, samples: RETRAIN_INTERVAL, r2: expect.any(Number), mae: expect.any(Number) });
     expect(Object.keys(model.feature_importances).sort()).toEqual(['compute_intensity', 'compute_to_memory', 'memory_per_size', 'memory_required', 'size']);
     const hybrid = await query<{ index: number; f: number; ci: number }>(
-      databaseUrl,
+      sut.databaseUrl,
       `SELECT row_number() OVER (ORDER BY t.id) - 1 AS index, r.gpu_fraction AS f, t.compute_intensity AS ci
          FROM tasks t JOIN scheduler_results r ON r.run_id = t.run_id AND r.task_id = t.task_id AND r.scheduler_name = 'hybrid_ml'
         WHERE t.run_id = $1 ORDER BY t.id`,
@@ -104,7 +93,7 @@ describe('batch runs and trace replays', () => {
     expect(hybrid.slice(effective).filter((r) => r.f !== r.ci).length).toBeGreaterThan((300 - effective) / 2);
 
     const expected = replayWithEngine(tasks, 9);
-    const stored = await storedResults(databaseUrl, run.id);
+    const stored = await storedResults(sut.databaseUrl, run.id);
     expect(stored).toHaveLength(2100);
     for (const row of stored) {
       expect(row).toMatchObject(expected.get(`${row.task_id}/${row.scheduler_name}`)!);
@@ -117,7 +106,7 @@ describe('batch runs and trace replays', () => {
     const second = await postCsv(`${sut.url}/api/simulation/runs?seed=5`, csv);
     await waitForRun(sut.url, first.body.id);
     await waitForRun(sut.url, second.body.id);
-    expect(await storedResults(databaseUrl, second.body.id)).toEqual(await storedResults(databaseUrl, first.body.id));
+    expect(await storedResults(sut.databaseUrl, second.body.id)).toEqual(await storedResults(sut.databaseUrl, first.body.id));
   });
 
   it('runs a generated batch from JSON and reports a per-strategy summary when done', async () => {
@@ -125,19 +114,19 @@ describe('batch runs and trace replays', () => {
     expect(created.status).toBe(202);
     const run = await waitForRun(sut.url, created.body.id);
     expect(run.summary).toHaveLength(7);
-    const [gpuIds] = await query<{ max: number }>(databaseUrl, 'SELECT max(gpu_id) FROM scheduler_results WHERE run_id = $1', [run.id]);
+    const [gpuIds] = await query<{ max: number }>(sut.databaseUrl, 'SELECT max(gpu_id) FROM scheduler_results WHERE run_id = $1', [run.id]);
     expect(gpuIds.max).toBe(1);
-    expect(await rowCounts(databaseUrl, run.id)).toMatchObject({ tasks: 400, results: 2800, training: 400 });
+    expect(await rowCounts(sut.databaseUrl, run.id)).toMatchObject({ tasks: 400, results: 2800, training: 400 });
   });
 
   it('answers 400 with every bad row of a CSV trace and stores nothing', async () => {
-    const before = await query<{ n: number }>(databaseUrl, 'SELECT count(*) AS n FROM simulation_state');
+    const before = await query<{ n: number }>(sut.databaseUrl, 'SELECT count(*) AS n FROM simulation_state');
     const csv = ['task_id,size,compute_intensity,memory_required,arrival_time', '0,100,0.5,10,0', '1,-5,0.5,10,1', '2,100,1.5,10,2', '3,100,0.5,10,x'].join('\n');
     const res = await postCsv(`${sut.url}/api/simulation/runs`, csv);
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request', code: 'SIMULATION.INVALID_TRACE', requestId: expect.any(String) });
     expect(res.body.errors.map((e: { row: number }) => e.row)).toEqual([2, 3, 4]);
-    const after = await query<{ n: number }>(databaseUrl, 'SELECT count(*) AS n FROM simulation_state');
+    const after = await query<{ n: number }>(sut.databaseUrl, 'SELECT count(*) AS n FROM simulation_state');
     expect(after[0].n).toBe(before[0].n);
   });
 
@@ -165,7 +154,7 @@ describe('batch runs and trace replays', () => {
     expect((await timedGet(board)).status).toBe(200);
     const res = await fetch(`${sut.url}/api/simulation/runs/${created.body.id}`, { method: 'DELETE' });
     expect(res.status).toBe(204);
-    expect(await rowCounts(databaseUrl, created.body.id)).toEqual({ tasks: 0, results: 0, training: 0, windows: 0, models: 0 });
+    expect(await rowCounts(sut.databaseUrl, created.body.id)).toEqual({ tasks: 0, results: 0, training: 0, windows: 0, models: 0 });
     expect((await timedGet(board)).status).toBe(404);
     expect((await fetch(`${sut.url}/api/simulation/runs/${created.body.id}`, { method: 'DELETE' })).status).toBe(404);
   });

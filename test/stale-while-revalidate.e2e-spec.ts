@@ -3,13 +3,10 @@ import pg from 'pg';
 import { CacheService } from '../src/cache/cache.service.js';
 import { RunCacheService } from '../src/cache/run-cache.service.js';
 import { LeaderboardRepository } from '../src/metrics/leaderboard.repository.js';
-import { createDatabase, dropDatabase } from './support/database.js';
 import { appendTasks, insertRun, type FixtureRun } from './support/fixtures.js';
-import { freePort } from './support/ports.js';
 import { until } from './support/progress.js';
 import { HAS_REDIS_SERVER, RedisServer } from './support/redis-server.js';
-import { TcpProxy } from './support/tcp-proxy.js';
-import { startTestApp, timedGet, type TestApp } from './support/test-app.js';
+import { timedGet, useTestApp } from './support/test-app.js';
 
 // The default: what the issue measured with.
 const TTL_MS = 5_000;
@@ -37,9 +34,17 @@ function fakeClock(cache: RunCacheService): { advance(ms: number): void } {
 }
 
 (HAS_REDIS_SERVER ? describe : describe.skip)('stale-while-revalidate on Redis', () => {
-  let databaseUrl: string;
   let redis: RedisServer;
-  let sut: TestApp;
+  const sut = useTestApp(
+    'swr',
+    { CACHE_TTL_S: String(TTL_MS / 1000) },
+    {
+      beforeStart: async () => {
+        redis = await RedisServer.start();
+        return { REDIS_URL: redis.url };
+      },
+    },
+  );
   let cache: RunCacheService;
   let clock: { advance(ms: number): void };
   let aggregates: jest.SpiedFunction<LeaderboardRepository['aggregates']>;
@@ -53,9 +58,6 @@ function fakeClock(cache: RunCacheService): { advance(ms: number): void } {
   const tasksIn = (b: Board) => b.items[0].tasks;
 
   beforeAll(async () => {
-    databaseUrl = await createDatabase('swr');
-    redis = await RedisServer.start();
-    sut = await startTestApp(databaseUrl, { REDIS_URL: redis.url, CACHE_TTL_S: String(TTL_MS / 1000) });
     await until(async () => (await sut.app.get(CacheService).state()) === 'up', 5000, 'cache up');
     cache = sut.app.get(RunCacheService);
     clock = fakeClock(cache);
@@ -78,13 +80,11 @@ function fakeClock(cache: RunCacheService): { advance(ms: number): void } {
   });
 
   afterAll(async () => {
-    await sut?.close();
     await redis?.stop();
-    await dropDatabase(databaseUrl);
-  }, 30_000);
+  });
 
   it('makes a read with no answer at all wait, and computes once for concurrent ones', async () => {
-    const run = await insertRun(databaseUrl, { tasks: 100, seed: 1 });
+    const run = await insertRun(sut.databaseUrl, { tasks: 100, seed: 1 });
     gate = new Gate();
     const settled: boolean[] = [];
     const reads = Array.from({ length: 5 }, (_, i) => board(run).finally(() => (settled[i] = true)));
@@ -98,7 +98,7 @@ function fakeClock(cache: RunCacheService): { advance(ms: number): void } {
   }, 30_000);
 
   it('gives the expired answer at once after its TTL, while one refresh recomputes it', async () => {
-    const run = await insertRun(databaseUrl, { tasks: 120, seed: 2 });
+    const run = await insertRun(sut.databaseUrl, { tasks: 120, seed: 2 });
     const computations = () => aggregates.mock.calls.filter(([id]) => id === run.runId).length;
     const first = await board(run);
     expect(computations()).toBe(1);
@@ -117,7 +117,7 @@ function fakeClock(cache: RunCacheService): { advance(ms: number): void } {
   }, 30_000);
 
   it('never makes concurrent readers wait during a refresh, and runs exactly one', async () => {
-    const run = await insertRun(databaseUrl, { tasks: 140, seed: 3 });
+    const run = await insertRun(sut.databaseUrl, { tasks: 140, seed: 3 });
     const computations = () => aggregates.mock.calls.filter(([id]) => id === run.runId).length;
     const first = await board(run);
     clock.advance(TTL_MS + 1);
@@ -134,10 +134,10 @@ function fakeClock(cache: RunCacheService): { advance(ms: number): void } {
   }, 30_000);
 
   it("gives the previous version's answer while a flushed run's new one computes, then the new one", async () => {
-    const run = await insertRun(databaseUrl, { tasks: 160, seed: 4 });
+    const run = await insertRun(sut.databaseUrl, { tasks: 160, seed: 4 });
     const computations = () => aggregates.mock.calls.filter(([id]) => id === run.runId).length;
     expect(tasksIn(await board(run))).toBe(160);
-    const db = new pg.Client({ connectionString: databaseUrl });
+    const db = new pg.Client({ connectionString: sut.databaseUrl });
     await db.connect();
     await appendTasks(db, run.runId, 160, 10, 4);
     await db.end();
@@ -156,7 +156,7 @@ function fakeClock(cache: RunCacheService): { advance(ms: number): void } {
   }, 30_000);
 
   it('gives the held answer at once while Redis is frozen, and refreshes it from PostgreSQL', async () => {
-    const run = await insertRun(databaseUrl, { tasks: 110, seed: 7 });
+    const run = await insertRun(sut.databaseUrl, { tasks: 110, seed: 7 });
     const computations = () => aggregates.mock.calls.filter(([id]) => id === run.runId).length;
     const first = await board(run);
     clock.advance(TTL_MS + 1);
@@ -181,9 +181,9 @@ function fakeClock(cache: RunCacheService): { advance(ms: number): void } {
   }, 30_000);
 
   it('gives no answer from before a deletion-like invalidation: the next read waits for the current one', async () => {
-    const run = await insertRun(databaseUrl, { tasks: 180, seed: 5 });
+    const run = await insertRun(sut.databaseUrl, { tasks: 180, seed: 5 });
     expect(tasksIn(await board(run))).toBe(180);
-    const db = new pg.Client({ connectionString: databaseUrl });
+    const db = new pg.Client({ connectionString: sut.databaseUrl });
     await db.connect();
     await appendTasks(db, run.runId, 180, 10, 5);
     await db.end();
@@ -193,34 +193,30 @@ function fakeClock(cache: RunCacheService): { advance(ms: number): void } {
 });
 
 (HAS_REDIS_SERVER ? describe : describe.skip)('stale-while-revalidate with PostgreSQL away', () => {
-  let databaseUrl: string;
   let redis: RedisServer;
-  let proxy: TcpProxy;
-  let sut: TestApp;
+  const sut = useTestApp(
+    'swr_db_away',
+    { CACHE_TTL_S: String(TTL_MS / 1000) },
+    {
+      proxy: true,
+      beforeStart: async () => {
+        redis = await RedisServer.start();
+        return { REDIS_URL: redis.url };
+      },
+    },
+  );
   let cache: RunCacheService;
   let run: FixtureRun;
 
   beforeAll(async () => {
-    databaseUrl = await createDatabase('swr_db_away');
-    redis = await RedisServer.start();
-    const target = new URL(databaseUrl);
-    proxy = await TcpProxy.start(await freePort(), { host: target.hostname, port: Number(target.port || 5432) });
-    const viaProxy = new URL(databaseUrl);
-    viaProxy.hostname = '127.0.0.1';
-    viaProxy.port = String(proxy.port);
-    sut = await startTestApp(viaProxy.toString(), { REDIS_URL: redis.url, CACHE_TTL_S: String(TTL_MS / 1000) });
     await until(async () => (await sut.app.get(CacheService).state()) === 'up', 5000, 'cache up');
     cache = sut.app.get(RunCacheService);
-    run = await insertRun(databaseUrl, { tasks: 100, seed: 6 });
+    run = await insertRun(sut.databaseUrl, { tasks: 100, seed: 6 });
   }, 60_000);
 
   afterAll(async () => {
-    await proxy?.restore();
-    await sut?.close();
-    await proxy?.cut();
     await redis?.stop();
-    await dropDatabase(databaseUrl);
-  }, 30_000);
+  });
 
   it('keeps giving the last answer while refreshes fail, for a bounded time, then answers 503 until PostgreSQL is back', async () => {
     const clock = fakeClock(cache);
@@ -228,7 +224,7 @@ function fakeClock(cache: RunCacheService): { advance(ms: number): void } {
     const first = await timedGet(url);
     expect(first.status).toBe(200);
 
-    await proxy.cut();
+    await sut.proxy.cut();
     clock.advance(TTL_MS + 1);
     // Stale: given at once, and its refresh fails in the background.
     expect(await timedGet(url)).toMatchObject({ status: 200, body: first.body });
@@ -247,7 +243,7 @@ function fakeClock(cache: RunCacheService): { advance(ms: number): void } {
     const late = await timedGet(url);
     expect(late.status).toBe(503);
 
-    await proxy.restore();
+    await sut.proxy.restore();
     await until(async () => (await timedGet(url)).status === 200, 10_000, 'leaderboard back');
     expect((await timedGet(url)).body).toEqual(first.body);
   }, 60_000);
