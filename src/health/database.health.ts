@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
+import { execute } from '../database/sql.js';
 import { withTimeout } from './with-timeout.js';
 
 const PING_TIMEOUT_MS = 1000;
@@ -16,7 +17,7 @@ export class DatabaseHealthIndicator {
   async check(key: string) {
     const indicator = this.health.check(key);
     try {
-      await withTimeout(this.dataSource.query('SELECT 1'), PING_TIMEOUT_MS, 'PostgreSQL');
+      await withTimeout(execute(this.dataSource, 'SELECT 1'), PING_TIMEOUT_MS, 'PostgreSQL');
       const pending = await withTimeout(this.dataSource.showMigrations(), PING_TIMEOUT_MS, 'PostgreSQL');
       return pending ? indicator.down({ message: 'migrations pending' }) : indicator.up();
     } catch (e) {

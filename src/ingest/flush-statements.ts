@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
+import { execute } from '../database/sql.js';
 import type { RunBatch } from './run-batch.js';
 
 // The statements of one flush, run inside its transaction by IngestRepository.flush: bulk
@@ -22,7 +23,8 @@ export async function writeBatch(m: EntityManager, runId: number, batch: RunBatc
 /** A batch's tasks (trace runs store theirs up front with it too). */
 export async function insertTasks(m: EntityManager, runId: number, b: RunBatch): Promise<void> {
   const t = b.tasks;
-  await m.query(
+  await execute(
+    m,
     `INSERT INTO tasks (run_id, task_id, size, compute_intensity, memory_required, duration_estimate, arrival_time, dependencies)
      SELECT $1, u.* FROM unnest($2::int[], $3::int[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::text[]::jsonb[]) AS u
      ON CONFLICT (run_id, task_id) DO NOTHING`,
@@ -32,7 +34,8 @@ export async function insertTasks(m: EntityManager, runId: number, b: RunBatch):
 
 async function insertResults(m: EntityManager, runId: number, b: RunBatch): Promise<void> {
   const r = b.results;
-  await m.query(
+  await execute(
+    m,
     `INSERT INTO scheduler_results (run_id, task_id, scheduler_name, gpu_fraction, cpu_fraction, gpu_id, exec_time, wait_time,
                                     completion_time, start_time, finish_time, energy_consumption, execution_cost, won)
      SELECT $1, u.* FROM unnest($2::int[], $3::varchar[], $4::float8[], $5::float8[], $6::smallint[], $7::float8[], $8::float8[],
@@ -56,7 +59,8 @@ async function copyResultRows(m: EntityManager, runId: number, b: RunBatch): Pro
 async function insertTraining(m: EntityManager, runId: number, b: RunBatch): Promise<void> {
   const t = b.training;
   const [size, ci, mem, mps, ctm] = t.features;
-  await m.query(
+  await execute(
+    m,
     `INSERT INTO training_data (run_id, task_id, size, compute_intensity, memory_required, memory_per_size, compute_to_memory,
                                 optimal_gpu_fraction, optimal_time)
      SELECT $1, u.* FROM unnest($2::int[], $3::int[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::float8[]) AS u
@@ -67,7 +71,8 @@ async function insertTraining(m: EntityManager, runId: number, b: RunBatch): Pro
 
 async function insertWindows(m: EntityManager, runId: number, b: RunBatch): Promise<void> {
   const col = <K extends keyof RunBatch['windows'][number]>(k: K) => b.windows.map((w) => w[k]);
-  await m.query(
+  await execute(
+    m,
     `INSERT INTO metrics (run_id, scheduler_name, window_start, window_end, total_tasks, total_time, avg_time, min_time, max_time,
                           total_energy, total_cost, wins, losses)
      SELECT $1, u.* FROM unnest($2::varchar[], $3::int[], $4::int[], $5::int[], $6::float8[], $7::float8[], $8::float8[], $9::float8[],

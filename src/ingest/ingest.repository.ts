@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import { execute, rows } from '../database/sql.js';
 import type { Task } from '../engine/index.js';
 import { insertTasks, writeBatch } from './flush-statements.js';
 import { RunBatch } from './run-batch.js';
@@ -75,7 +76,8 @@ export class IngestRepository {
   storedDistributions(runId: number): Promise<StoredDistribution[]> {
     const distribution = (column: string) =>
       `ARRAY[min(${column})] || percentile_cont(ARRAY[0.5, 0.95, 0.99]::float8[]) WITHIN GROUP (ORDER BY ${column}) || ARRAY[max(${column})]`;
-    return this.db.query(
+    return rows<StoredDistribution>(
+      this.db,
       `SELECT scheduler_name AS scheduler, count(*)::int AS tasks,
               ${distribution('completion_time')} AS "completionTime", ${distribution('exec_time')} AS "execTime"
        FROM scheduler_results WHERE run_id = $1 GROUP BY scheduler_name`,
@@ -84,7 +86,8 @@ export class IngestRepository {
   }
 
   async insertModelVersion(v: NewModelVersion): Promise<void> {
-    await this.db.query(
+    await execute(
+      this.db,
       `INSERT INTO model_versions (run_id, version, trained_at_task, samples, r2, mae, feature_importances, duration_ms, model)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (run_id, version) DO NOTHING`,
       [v.runId, v.version, v.trainedAtTask, v.samples, v.r2, v.mae, JSON.stringify(v.featureImportances), v.durationMs, JSON.stringify(v.model)],
@@ -98,16 +101,18 @@ export class IngestRepository {
    */
   async trainingRowsUpTo(runId: number, taskId: number, limit: number, order: 'generated' | 'trace'): Promise<LabelledRow[]> {
     const columns = `d.size, d.compute_intensity AS ci, d.memory_required AS mem, d.memory_per_size AS mps, d.compute_to_memory AS ctm, d.optimal_gpu_fraction AS label`;
-    const rows: { size: number; ci: number; mem: number; mps: number; ctm: number; label: number }[] =
+    type Row = { size: number; ci: number; mem: number; mps: number; ctm: number; label: number };
+    const latest =
       order === 'generated'
-        ? await this.db.query(`SELECT ${columns} FROM training_data d WHERE d.run_id = $1 AND d.task_id <= $2 ORDER BY d.task_id DESC LIMIT $3`, [runId, taskId, limit])
-        : await this.db.query(
+        ? await rows<Row>(this.db, `SELECT ${columns} FROM training_data d WHERE d.run_id = $1 AND d.task_id <= $2 ORDER BY d.task_id DESC LIMIT $3`, [runId, taskId, limit])
+        : await rows<Row>(
+            this.db,
             `SELECT ${columns} FROM training_data d JOIN tasks t ON t.run_id = d.run_id AND t.task_id = d.task_id
               WHERE d.run_id = $1 AND t.id <= (SELECT id FROM tasks WHERE run_id = $1 AND task_id = $2)
               ORDER BY t.id DESC LIMIT $3`,
             [runId, taskId, limit],
           );
-    return rows.reverse().map((r) => ({ features: [r.size, r.ci, r.mem, r.mps, r.ctm], label: r.label }));
+    return latest.reverse().map((r) => ({ features: [r.size, r.ci, r.mem, r.mps, r.ctm], label: r.label }));
   }
 
 
@@ -126,22 +131,15 @@ export class IngestRepository {
     });
   }
 
-  /** A trace run's tasks in processing order. */
+  /** A trace run's tasks in processing order (the surrogate t.id; the answer's id is the task id). */
   async loadTraceTasks(runId: number): Promise<Task[]> {
-    const rows: { task_id: number; size: number; ci: number; mem: number; dur: number; arrival: number; deps: number[] }[] = await this.db.query(
-      `SELECT task_id, size, compute_intensity AS ci, memory_required AS mem, duration_estimate AS dur, arrival_time AS arrival, dependencies AS deps
-         FROM tasks WHERE run_id = $1 ORDER BY id`,
+    return rows<Task>(
+      this.db,
+      `SELECT t.task_id AS id, t.size, t.compute_intensity AS "computeIntensity", t.memory_required AS "memoryRequired",
+              t.duration_estimate AS "durationEstimate", t.arrival_time AS "arrivalTime", t.dependencies
+         FROM tasks t WHERE t.run_id = $1 ORDER BY t.id`,
       [runId],
     );
-    return rows.map((r) => ({
-      id: r.task_id,
-      size: r.size,
-      computeIntensity: r.ci,
-      memoryRequired: r.mem,
-      durationEstimate: r.dur,
-      arrivalTime: r.arrival,
-      dependencies: r.deps,
-    }));
   }
 
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { rows } from '../database/sql.js';
 import type { ComparativeHistoryRow } from './dto/comparative-history.dto.js';
 import type { FullHistoryRow } from './dto/full-history-row.response.js';
 
@@ -11,7 +12,8 @@ export class LegacyRepository {
 
   /** A run's latest `limit` training rows, latest first (task ids follow the run's order). */
   trainingLatestFirst(runId: number, limit: number): Promise<FullHistoryRow[]> {
-    return this.db.query(
+    return rows<FullHistoryRow>(
+      this.db,
       `SELECT task_id, size, compute_intensity, memory_required, optimal_gpu_fraction, optimal_time
          FROM training_data WHERE run_id = $1 ORDER BY task_id DESC LIMIT $2`,
       [runId, limit],
@@ -20,7 +22,8 @@ export class LegacyRepository {
 
   /** A run's latest `limit` tasks with every strategy's result, latest first. */
   comparativeLatestFirst(runId: number, limit: number): Promise<ComparativeHistoryRow[]> {
-    return this.db.query(
+    return rows<ComparativeHistoryRow>(
+      this.db,
       `WITH latest AS (
          SELECT task_id, size, compute_intensity FROM tasks WHERE run_id = $1 ORDER BY task_id DESC LIMIT $2
        )

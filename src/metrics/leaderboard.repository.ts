@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, QueryRunner } from 'typeorm';
+import { execute, one, rows } from '../database/sql.js';
 
 export interface StrategyAggregates {
   scheduler: string;
@@ -59,26 +60,26 @@ export class LeaderboardRepository {
    * the first), so the answer is that of a single query at one instant, even while a run writes.
    */
   async aggregates(runId: number): Promise<StrategyAggregates[]> {
-    if (this.spreading || this.connections < 2) return this.db.query(ALL_AGGREGATES, [runId]);
+    if (this.spreading || this.connections < 2) return rows<StrategyAggregates>(this.db, ALL_AGGREGATES, [runId]);
     this.spreading = true;
     const runners: QueryRunner[] = [];
     try {
       const lead = await this.snapshotRunner(runners);
-      const [{ snapshot }] = (await lead.query('SELECT pg_export_snapshot() AS snapshot')) as { snapshot: string }[];
-      const names = ((await lead.query(STRATEGY_NAMES, [runId])) as { name: string }[]).map((r) => r.name);
+      const { snapshot } = (await one<{ snapshot: string }>(lead, 'SELECT pg_export_snapshot() AS snapshot'))!;
+      const names = (await rows<{ name: string }>(lead, STRATEGY_NAMES, [runId])).map((r) => r.name);
       const helpers = await Promise.all(Array.from({ length: Math.max(0, Math.min(this.connections, names.length) - 1) }, () => this.snapshotRunner(runners, snapshot)));
       const queue = [...names];
       const results: StrategyAggregates[] = [];
       await Promise.all(
         [lead, ...helpers].map(async (runner) => {
           for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
-            results.push(...((await runner.query(STRATEGY_AGGREGATES, [runId, name])) as StrategyAggregates[]));
+            results.push(...(await rows<StrategyAggregates>(runner, STRATEGY_AGGREGATES, [runId, name])));
           }
         }),
       );
       return results.sort((a, b) => (a.scheduler < b.scheduler ? -1 : 1));
     } finally {
-      await Promise.allSettled(runners.map(async (runner) => runner.query('COMMIT').finally(() => runner.release())));
+      await Promise.allSettled(runners.map(async (runner) => execute(runner, 'COMMIT').finally(() => runner.release())));
       this.spreading = false;
     }
   }
@@ -88,15 +89,16 @@ export class LeaderboardRepository {
     const runner = this.db.createQueryRunner('slave');
     await runner.connect();
     runners.push(runner);
-    await runner.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    await execute(runner, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     // The id is PostgreSQL's own (pg_export_snapshot), but a bind parameter is not accepted here.
-    if (snapshot) await runner.query(`SET TRANSACTION SNAPSHOT '${snapshot.replace(/[^0-9A-F-]/gi, '')}'`);
+    if (snapshot) await execute(runner, `SET TRANSACTION SNAPSHOT '${snapshot.replace(/[^0-9A-F-]/gi, '')}'`);
     return runner;
   }
 
   /** Per strategy, the mean over tasks of (its exec_time − the oracle's exec_time on the same task). */
   regret(runId: number, oracle: string): Promise<{ scheduler: string; meanRegret: number }[]> {
-    return this.db.query(
+    return rows<{ scheduler: string; meanRegret: number }>(
+      this.db,
       `SELECT r.scheduler_name AS scheduler, avg(r.exec_time - o.exec_time) AS "meanRegret"
        FROM scheduler_results r
        JOIN scheduler_results o ON o.run_id = r.run_id AND o.task_id = r.task_id AND o.scheduler_name = $2

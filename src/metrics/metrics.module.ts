@@ -1,16 +1,14 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { RunsModule } from '../runs/runs.module.js';
 import { TrainingModule } from '../training/training.module.js';
 import { LeaderboardRepository } from './leaderboard.repository.js';
 import { LeaderboardService } from './leaderboard.service.js';
-import { MetricWindow } from './metric-window.entity.js';
 import { MetricsController } from './metrics.controller.js';
 import { MetricsRepository } from './metrics.repository.js';
 import { MetricsService } from './metrics.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([MetricWindow]), RunsModule, TrainingModule],
+  imports: [RunsModule, TrainingModule],
   controllers: [MetricsController],
   providers: [MetricsService, MetricsRepository, LeaderboardService, LeaderboardRepository],
   exports: [MetricsService, MetricsRepository, LeaderboardService],

@@ -1,14 +1,12 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { RunsModule } from '../runs/runs.module.js';
 import { ResultsExportService } from './results-export.service.js';
 import { ResultsController } from './results.controller.js';
 import { ResultsRepository } from './results.repository.js';
 import { ResultsService } from './results.service.js';
-import { SchedulerResult } from './scheduler-result.entity.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([SchedulerResult]), RunsModule],
+  imports: [RunsModule],
   controllers: [ResultsController],
   providers: [ResultsService, ResultsExportService, ResultsRepository],
   exports: [ResultsService, ResultsRepository],

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Readable } from 'node:stream';
 import type { DataSource } from 'typeorm';
+import { rows, Where } from '../database/sql.js';
 
 export interface ResultFilter {
   runId?: number;
@@ -65,26 +66,30 @@ export class ResultsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   findPage(filter: ResultFilter, limit: number, after?: ResultKey): Promise<ResultRow[]> {
-    const { where, params } = this.resultWhere(filter, after);
-    params.push(limit);
-    return this.db.query(`SELECT ${RESULT_COLUMNS} FROM scheduler_results r ${where} ORDER BY r.run_id, r.task_id, r.scheduler_name LIMIT $${params.length}`, params);
+    const where = resultWhere(filter, after);
+    return rows<ResultRow>(
+      this.db,
+      `SELECT ${RESULT_COLUMNS} FROM scheduler_results r ${where} ORDER BY r.run_id, r.task_id, r.scheduler_name LIMIT ${where.bind(limit)}`,
+      where.params,
+    );
   }
 
   findByTask(runId: number, taskId: number): Promise<ResultRow[]> {
-    return this.db.query(`SELECT ${RESULT_COLUMNS} FROM scheduler_results r WHERE r.run_id = $1 AND r.task_id = $2 ORDER BY r.scheduler_name`, [runId, taskId]);
+    return rows<ResultRow>(this.db, `SELECT ${RESULT_COLUMNS} FROM scheduler_results r WHERE r.run_id = $1 AND r.task_id = $2 ORDER BY r.scheduler_name`, [runId, taskId]);
   }
 
   /** Every matching row in page order, as a stream (PostgreSQL cursor, batches of 500). */
   streamResults(filter: ResultFilter): Promise<Readable> {
-    const { where, params } = this.resultWhere(filter);
-    return this.stream(`SELECT ${RESULT_COLUMNS} FROM scheduler_results r ${where} ORDER BY r.run_id, r.task_id, r.scheduler_name`, params);
+    const where = resultWhere(filter);
+    return this.stream(`SELECT ${RESULT_COLUMNS} FROM scheduler_results r ${where} ORDER BY r.run_id, r.task_id, r.scheduler_name`, where.params);
   }
 
   /** The latest `limit` tasks of the run before `beforeTaskId`, each with one row per strategy (latest first). */
   comparativePage(runId: number, limit: number, beforeTaskId?: number): Promise<ComparativeRow[]> {
     const before = beforeTaskId === undefined ? '' : 'AND task_id < $3';
     const params = beforeTaskId === undefined ? [runId, limit] : [runId, limit, beforeTaskId];
-    return this.db.query(
+    return rows<ComparativeRow>(
+      this.db,
       `SELECT ${COMPARATIVE_COLUMNS}
        FROM (SELECT * FROM tasks WHERE run_id = $1 ${before} ORDER BY task_id DESC LIMIT $2) t
        LEFT JOIN scheduler_results r ON r.run_id = t.run_id AND r.task_id = t.task_id
@@ -103,43 +108,34 @@ export class ResultsRepository {
     );
   }
 
-  private resultWhere(filter: ResultFilter, after?: ResultKey): { where: string; params: unknown[] } {
-    const conditions: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      conditions.push(sql.replace('?', `$${params.length}`));
-    };
-    if (filter.runId !== undefined) add('r.run_id = ?', filter.runId);
-    if (filter.scheduler !== undefined) add('r.scheduler_name = ?', filter.scheduler);
-    if (filter.taskId !== undefined) add('r.task_id = ?', filter.taskId);
-    if (after) {
-      params.push(...after);
-      const n = params.length;
-      conditions.push(`(r.run_id, r.task_id, r.scheduler_name) > ($${n - 2}, $${n - 1}, $${n})`);
-    }
-    return { where: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', params };
-  }
-
   /** Runs the query on a connection of its own and gives it back when the stream ends, fails or is destroyed. */
   private async stream(sql: string, params: unknown[]): Promise<Readable> {
     const runner = this.db.createQueryRunner('slave');
     await runner.connect();
     try {
-      const rows = await runner.stream(sql, params);
+      const stream = await runner.stream(sql, params);
       let released = false;
       const release = () => {
         if (released) return;
         released = true;
         void runner.release();
       };
-      rows.once('close', release);
-      rows.once('end', release);
-      rows.once('error', release);
-      return rows as Readable;
+      stream.once('close', release);
+      stream.once('end', release);
+      stream.once('error', release);
+      return stream as Readable;
     } catch (e) {
       await runner.release();
       throw e;
     }
   }
+}
+
+function resultWhere(filter: ResultFilter, after?: ResultKey): Where {
+  const where = new Where();
+  if (filter.runId !== undefined) where.and('r.run_id = ?', filter.runId);
+  if (filter.scheduler !== undefined) where.and('r.scheduler_name = ?', filter.scheduler);
+  if (filter.taskId !== undefined) where.and('r.task_id = ?', filter.taskId);
+  if (after) where.and('(r.run_id, r.task_id, r.scheduler_name) > (?, ?, ?)', ...after);
+  return where;
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { SimulationRun, type RunKind, type RunStatus } from './simulation-run.entity.js';
+import { affected, execute, one, rows, Where } from '../database/sql.js';
+import type { RunKind, RunStatus, SimulationRun } from './simulation-run.entity.js';
 
 export interface NewRun {
   name: string;
@@ -31,21 +32,26 @@ export interface StoredRun {
   checkpoint: unknown;
 }
 
+// Every column, named as the entity names them (RunResponse maps from these).
+const RUN_COLUMNS = `r.id, r.name, r.kind, r.status, r.seed, r.config, r.tasks_processed AS "tasksProcessed", r.tasks_total AS "tasksTotal",
+  r.rng_state AS "rngState", r.last_retrain_at AS "lastRetrainAt", r.model_info AS "modelInfo", r.summary, r.error,
+  r.created_at AS "createdAt", r.updated_at AS "updatedAt", r.started_at AS "startedAt", r.finished_at AS "finishedAt"`;
+
 /**
  * The only code that touches `simulation_state`: the runs, their status, progress and checkpoints.
- * Raw SQL through `db.query` with numbered parameters, as every repository here; the entity is
- * mapped for the pages of runs the API lists.
+ * Raw SQL through the helper in database/sql.ts, as every repository here.
  */
 @Injectable()
 export class RunsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async create(run: NewRun): Promise<number> {
-    const rows: { id: number }[] = await this.db.query(
+    const row = await one<{ id: number }>(
+      this.db,
       `INSERT INTO simulation_state (name, kind, status, seed, config, tasks_total) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
       [run.name, run.kind, run.status, run.seed, JSON.stringify(run.config), run.tasksTotal],
     );
-    return rows[0].id;
+    return row!.id;
   }
 
   async setStatus(
@@ -53,7 +59,8 @@ export class RunsRepository {
     status: RunStatus,
     extra: { error?: string | null; summary?: unknown; started?: boolean; finished?: boolean } = {},
   ): Promise<void> {
-    await this.db.query(
+    await execute(
+      this.db,
       `UPDATE simulation_state SET status = $2, updated_at = now(),
          error = CASE WHEN $3::boolean THEN $4 ELSE error END,
          summary = COALESCE($5::jsonb, summary),
@@ -66,12 +73,13 @@ export class RunsRepository {
 
   /** Replaces a run's stored summary, whatever its status. */
   async setSummary(runId: number, summary: unknown): Promise<void> {
-    await this.db.query('UPDATE simulation_state SET summary = $2::jsonb, updated_at = now() WHERE id = $1', [runId, JSON.stringify(summary)]);
+    await execute(this.db, 'UPDATE simulation_state SET summary = $2::jsonb, updated_at = now() WHERE id = $1', [runId, JSON.stringify(summary)]);
   }
 
   /** The run's committed progress, and its checkpoint when one is due: the last statement of a flush, in its transaction. */
   async writeProgress(m: EntityManager, runId: number, p: RunProgress): Promise<void> {
-    await m.query(
+    await execute(
+      m,
       `UPDATE simulation_state SET tasks_processed = GREATEST(tasks_processed, $2), updated_at = now(),
          rng_state = COALESCE($3::jsonb, rng_state),
          last_retrain_at = COALESCE($4, last_retrain_at),
@@ -83,69 +91,69 @@ export class RunsRepository {
 
   /** Runs that were executing (or waiting) when the process last stopped. */
   findUnfinished(): Promise<{ id: number; kind: RunKind; status: RunStatus }[]> {
-    return this.db.query(`SELECT id, kind, status FROM simulation_state WHERE status IN ('queued', 'running', 'paused') ORDER BY id`);
+    return rows(this.db, `SELECT id, kind, status FROM simulation_state WHERE status IN ('queued', 'running', 'paused') ORDER BY id`);
   }
 
   /** A run's settings and checkpoint, to open it again. */
   async load(runId: number): Promise<StoredRun | null> {
-    const rows: { kind: RunKind; status: RunStatus; config: Record<string, unknown>; tasks_total: number | null; tasks_processed: number; rng_state: unknown }[] =
-      await this.db.query(`SELECT kind, status, config, tasks_total, tasks_processed, rng_state FROM simulation_state WHERE id = $1`, [runId]);
-    const r = rows[0];
-    return r ? { kind: r.kind, status: r.status, config: r.config, tasksTotal: r.tasks_total, tasksProcessed: r.tasks_processed, checkpoint: r.rng_state } : null;
+    const run = await one<StoredRun>(
+      this.db,
+      `SELECT kind, status, config, tasks_total AS "tasksTotal", tasks_processed AS "tasksProcessed", rng_state AS checkpoint FROM simulation_state WHERE id = $1`,
+      [runId],
+    );
+    return run ?? null;
   }
 
   /** The task a run's last checkpoint was taken after: undefined when the run does not exist, null before its first checkpoint. */
   async checkpointIndex(runId: number): Promise<number | null | undefined> {
-    const rows: { task_index: number | null }[] = await this.db.query(`SELECT (rng_state->>'taskIndex')::int AS task_index FROM simulation_state WHERE id = $1`, [runId]);
-    return rows.length === 0 ? undefined : rows[0].task_index;
+    const row = await one<{ taskIndex: number | null }>(this.db, `SELECT (rng_state->>'taskIndex')::int AS "taskIndex" FROM simulation_state WHERE id = $1`, [runId]);
+    return row?.taskIndex;
   }
 
   /** A run's last checkpoint (engine state as of taskIndex): undefined when the run does not exist, null before its first. */
   async loadCheckpoint(runId: number): Promise<{ taskIndex: number; engine: unknown } | null | undefined> {
-    const rows: { task_index: number | null; engine: unknown }[] = await this.db.query(
-      `SELECT (rng_state->>'taskIndex')::int AS task_index, rng_state->'engine' AS engine FROM simulation_state WHERE id = $1`,
+    const row = await one<{ taskIndex: number | null; engine: unknown }>(
+      this.db,
+      `SELECT (rng_state->>'taskIndex')::int AS "taskIndex", rng_state->'engine' AS engine FROM simulation_state WHERE id = $1`,
       [runId],
     );
-    if (rows.length === 0) return undefined;
-    const r = rows[0];
-    return r.task_index === null || r.engine === null ? null : { taskIndex: r.task_index, engine: r.engine };
+    if (row === undefined) return undefined;
+    return row.taskIndex === null || row.engine === null ? null : { taskIndex: row.taskIndex, engine: row.engine };
   }
 
   /** Newest first; `afterId` is the last id of the previous page. */
   findPage(limit: number, afterId?: number): Promise<SimulationRun[]> {
-    const query = this.db.getRepository(SimulationRun).createQueryBuilder('r').orderBy('r.id', 'DESC').limit(limit);
-    if (afterId !== undefined) query.where('r.id < :afterId', { afterId });
-    return query.getMany();
+    const where = new Where();
+    if (afterId !== undefined) where.and('r.id < ?', afterId);
+    return rows<SimulationRun>(this.db, `SELECT ${RUN_COLUMNS} FROM simulation_state r ${where} ORDER BY r.id DESC LIMIT ${where.bind(limit)}`, where.params);
   }
 
-  findById(id: number): Promise<SimulationRun | null> {
-    return this.db.getRepository(SimulationRun).findOneBy({ id });
+  async findById(id: number): Promise<SimulationRun | null> {
+    return (await one<SimulationRun>(this.db, `SELECT ${RUN_COLUMNS} FROM simulation_state r WHERE r.id = $1`, [id])) ?? null;
   }
 
   async exists(id: number): Promise<boolean> {
-    return (await this.db.query(`SELECT 1 FROM simulation_state WHERE id = $1`, [id])).length > 0;
+    return (await one(this.db, `SELECT 1 FROM simulation_state WHERE id = $1`, [id])) !== undefined;
   }
 
   /** The id of the newest run of kind 'continuous', running or not. */
   async latestContinuousId(): Promise<number | undefined> {
-    const rows: { id: number }[] = await this.db.query(`SELECT id FROM simulation_state WHERE kind = 'continuous' ORDER BY id DESC LIMIT 1`);
-    return rows[0]?.id;
+    const row = await one<{ id: number }>(this.db, `SELECT id FROM simulation_state WHERE kind = 'continuous' ORDER BY id DESC LIMIT 1`);
+    return row?.id;
   }
 
   /** Deletes a run; its rows in every other table go with it (ON DELETE CASCADE). False when there was no such run. */
   async delete(runId: number): Promise<boolean> {
-    // TypeORM answers a DELETE with [rows, affected].
-    const [, affected]: [unknown[], number] = await this.db.query(`DELETE FROM simulation_state WHERE id = $1`, [runId]);
-    return affected > 0;
+    return (await affected(this.db, `DELETE FROM simulation_state WHERE id = $1`, [runId])) > 0;
   }
 
   /** Every run and all of its rows (TRUNCATE … CASCADE empties the tables that reference runs); answers the ids that were. */
   async deleteAll(): Promise<number[]> {
     return this.db.transaction(async (m) => {
-      await m.query('LOCK TABLE simulation_state IN ACCESS EXCLUSIVE MODE');
-      const rows: { id: number }[] = await m.query('SELECT id FROM simulation_state');
-      await m.query('TRUNCATE simulation_state CASCADE');
-      return rows.map((r) => r.id);
+      await execute(m, 'LOCK TABLE simulation_state IN ACCESS EXCLUSIVE MODE');
+      const ids = await rows<{ id: number }>(m, 'SELECT id FROM simulation_state');
+      await execute(m, 'TRUNCATE simulation_state CASCADE');
+      return ids.map((r) => r.id);
     });
   }
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
-import { Task } from './task.entity.js';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { one, rows, Where } from '../database/sql.js';
+import type { Task } from './task.entity.js';
 
 export interface TaskFilter {
   runId?: number;
@@ -13,9 +14,13 @@ export interface TaskFilter {
 
 export type TaskKey = [runId: number, taskId: number];
 
+const TASK_COLUMNS = `t.id, t.run_id AS "runId", t.task_id AS "taskId", t.size, t.compute_intensity AS "computeIntensity",
+  t.memory_required AS "memoryRequired", t.duration_estimate AS "durationEstimate", t.arrival_time AS "arrivalTime",
+  t.dependencies, t.created_at AS "createdAt"`;
+
 @Injectable()
 export class TasksRepository {
-  constructor(@InjectRepository(Task) private readonly tasks: Repository<Task>) {}
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /**
    * Ordered by (run, task), the unique key: a run's new tasks land after its existing ones, so a
@@ -23,17 +28,17 @@ export class TasksRepository {
    * previous page's last key.
    */
   findPage(filter: TaskFilter, limit: number, after?: TaskKey): Promise<Task[]> {
-    const query = this.tasks.createQueryBuilder('t').orderBy('t.run_id', 'ASC').addOrderBy('t.task_id', 'ASC').limit(limit);
-    if (after !== undefined) query.andWhere('(t.run_id, t.task_id) > (:afterRun, :afterTask)', { afterRun: after[0], afterTask: after[1] });
-    if (filter.runId !== undefined) query.andWhere('t.run_id = :runId', { runId: filter.runId });
-    if (filter.minSize !== undefined) query.andWhere('t.size >= :minSize', { minSize: filter.minSize });
-    if (filter.maxSize !== undefined) query.andWhere('t.size <= :maxSize', { maxSize: filter.maxSize });
-    if (filter.minIntensity !== undefined) query.andWhere('t.compute_intensity >= :minI', { minI: filter.minIntensity });
-    if (filter.maxIntensity !== undefined) query.andWhere('t.compute_intensity <= :maxI', { maxI: filter.maxIntensity });
-    return query.getMany();
+    const where = new Where();
+    if (after !== undefined) where.and('(t.run_id, t.task_id) > (?, ?)', after[0], after[1]);
+    if (filter.runId !== undefined) where.and('t.run_id = ?', filter.runId);
+    if (filter.minSize !== undefined) where.and('t.size >= ?', filter.minSize);
+    if (filter.maxSize !== undefined) where.and('t.size <= ?', filter.maxSize);
+    if (filter.minIntensity !== undefined) where.and('t.compute_intensity >= ?', filter.minIntensity);
+    if (filter.maxIntensity !== undefined) where.and('t.compute_intensity <= ?', filter.maxIntensity);
+    return rows<Task>(this.db, `SELECT ${TASK_COLUMNS} FROM tasks t ${where} ORDER BY t.run_id, t.task_id LIMIT ${where.bind(limit)}`, where.params);
   }
 
-  findById(id: number): Promise<Task | null> {
-    return this.tasks.findOneBy({ id });
+  async findById(id: number): Promise<Task | null> {
+    return (await one<Task>(this.db, `SELECT ${TASK_COLUMNS} FROM tasks t WHERE t.id = $1`, [id])) ?? null;
   }
 }

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
-import { ModelVersion } from './model-version.entity.js';
-import { TrainingSample } from './training-sample.entity.js';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { one, rows, Where } from '../database/sql.js';
+import type { ModelVersion } from './model-version.entity.js';
+import type { TrainingSample } from './training-sample.entity.js';
 
 export const LABEL_BINS = 10;
 
@@ -18,28 +19,35 @@ export interface LabelStats {
   bins: number[];
 }
 
+const SAMPLE_COLUMNS = `s.id, s.run_id AS "runId", s.task_id AS "taskId", s.size, s.compute_intensity AS "computeIntensity",
+  s.memory_required AS "memoryRequired", s.memory_per_size AS "memoryPerSize", s.compute_to_memory AS "computeToMemory",
+  s.optimal_gpu_fraction AS "optimalGpuFraction", s.optimal_time AS "optimalTime", s.created_at AS "createdAt"`;
+
+// Every column but the serialised model, which is large.
+const MODEL_VERSION_COLUMNS = `m.id, m.run_id AS "runId", m.version, m.trained_at_task AS "trainedAtTask", m.samples, m.r2, m.mae,
+  m.feature_importances AS "featureImportances", m.duration_ms AS "durationMs", m.trained_at AS "trainedAt"`;
+
 @Injectable()
 export class TrainingRepository {
-  constructor(
-    @InjectRepository(TrainingSample) private readonly samples: Repository<TrainingSample>,
-    @InjectRepository(ModelVersion) private readonly models: Repository<ModelVersion>,
-  ) {}
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /** Latest first; `beforeId` is the last id of the previous page. */
   findSamplePage(runId: number | undefined, limit: number, beforeId?: number): Promise<TrainingSample[]> {
-    const query = this.samples.createQueryBuilder('s').orderBy('s.id', 'DESC').limit(limit);
-    if (beforeId !== undefined) query.andWhere('s.id < :beforeId', { beforeId });
-    if (runId !== undefined) query.andWhere('s.run_id = :runId', { runId });
-    return query.getMany();
+    const where = new Where();
+    if (beforeId !== undefined) where.and('s.id < ?', beforeId);
+    if (runId !== undefined) where.and('s.run_id = ?', runId);
+    return rows<TrainingSample>(this.db, `SELECT ${SAMPLE_COLUMNS} FROM training_data s ${where} ORDER BY s.id DESC LIMIT ${where.bind(limit)}`, where.params);
   }
 
-  findSampleById(id: number): Promise<TrainingSample | null> {
-    return this.samples.findOneBy({ id });
+  async findSampleById(id: number): Promise<TrainingSample | null> {
+    return (await one<TrainingSample>(this.db, `SELECT ${SAMPLE_COLUMNS} FROM training_data s WHERE s.id = $1`, [id])) ?? null;
   }
 
   /** Count and distribution of the oracle's label (optimal_gpu_fraction) over a run's samples. */
   async labelStats(runId: number): Promise<LabelStats> {
-    const [row] = await this.samples.query(
+    // An aggregate without GROUP BY answers one row, even over no rows.
+    const row = await one<LabelStats>(
+      this.db,
       `SELECT count(*) AS count, avg(optimal_gpu_fraction) AS mean, min(optimal_gpu_fraction) AS min, max(optimal_gpu_fraction) AS max,
               stddev_samp(optimal_gpu_fraction) AS stddev,
               count(*) FILTER (WHERE optimal_gpu_fraction = 0) AS "cpuOnly", count(*) FILTER (WHERE optimal_gpu_fraction = 1) AS "gpuOnly",
@@ -54,18 +62,13 @@ export class TrainingRepository {
   }
 
   /** How many hybrid_ml models a run has stored. */
-  countModelVersions(runId: number): Promise<number> {
-    return this.models.createQueryBuilder('m').where('m.run_id = :runId', { runId }).getCount();
+  async countModelVersions(runId: number): Promise<number> {
+    const row = await one<{ count: number }>(this.db, 'SELECT count(*)::int AS count FROM model_versions WHERE run_id = $1', [runId]);
+    return row?.count ?? 0;
   }
 
   /** A run's model versions, newest first (without the serialised model). */
   findModelVersions(runId: number, limit: number): Promise<ModelVersion[]> {
-    return this.models
-      .createQueryBuilder('m')
-      .select(['m.id', 'm.runId', 'm.version', 'm.trainedAtTask', 'm.samples', 'm.r2', 'm.mae', 'm.featureImportances', 'm.durationMs', 'm.trainedAt'])
-      .where('m.run_id = :runId', { runId })
-      .orderBy('m.version', 'DESC')
-      .limit(limit)
-      .getMany();
+    return rows<ModelVersion>(this.db, `SELECT ${MODEL_VERSION_COLUMNS} FROM model_versions m WHERE m.run_id = $1 ORDER BY m.version DESC LIMIT $2`, [runId, limit]);
   }
 }
