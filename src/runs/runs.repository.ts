@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { affected, execute, one, rows, Where } from '../database/sql.js';
+import { FencedError } from './execution/fence.js';
 import type { RunKind, RunStatus, SimulationRun } from './simulation-run.entity.js';
 
 export interface NewRun {
@@ -87,6 +88,25 @@ export class RunsRepository {
        WHERE id = $1`,
       [runId, p.tasksProcessed, p.checkpoint ? JSON.stringify(p.checkpoint) : null, p.lastRetrainAt ?? null, p.modelInfo ? JSON.stringify(p.modelInfo) : null],
     );
+  }
+
+  /**
+   * Makes `token` the run's executor: from now on only flushes fenced with it commit (an execution
+   * that opened the run earlier, in this process or another, is fenced off). False when there is no such run.
+   */
+  async claim(runId: number, token: string): Promise<boolean> {
+    return (await affected(this.db, 'UPDATE simulation_state SET executor = $2 WHERE id = $1', [runId, token])) > 0;
+  }
+
+  /**
+   * In a flush's transaction: throws FencedError unless `token` is still the run's executor. The
+   * row stays locked until the commit, so a claim that comes meanwhile waits for it. (Not FOR
+   * UPDATE: the next flush's rows, already in, hold a key-share lock on the row while it waits for this commit.)
+   */
+  async assertExecutor(m: EntityManager, runId: number, token: string): Promise<void> {
+    const row = await one<{ executor: string | null }>(m, 'SELECT executor FROM simulation_state WHERE id = $1 FOR NO KEY UPDATE', [runId]);
+    if (!row) throw new FencedError(runId, 'the run was deleted');
+    if (row.executor !== token) throw new FencedError(runId, 'another execution claimed the run');
   }
 
   /** Runs that were executing (or waiting) when the process last stopped. */

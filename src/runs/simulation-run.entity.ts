@@ -49,6 +49,10 @@ export class SimulationRun {
   @Column({ type: 'text', nullable: true })
   error: string | null;
 
+  /** The token of the execution that may write the run now (the latest to open it); see RunsRepository.claim. */
+  @Column({ type: 'uuid', nullable: true })
+  executor: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

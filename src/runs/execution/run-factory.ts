@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { EnvironmentVariables } from '../../config/env.schema.js';
@@ -68,9 +69,13 @@ export class RunFactory {
   /**
    * Opens a stored run: its engine restored from the last checkpoint (or fresh from its config),
    * ready to step on from there; tasks committed after the checkpoint are replayed, and their
-   * rows are skipped by the unique keys.
+   * rows are skipped by the unique keys. The execution claims the run: an earlier one, here or in
+   * another process, can commit nothing from now on (fencing).
    */
-  async open(runId: number, listener?: RunListener, fence?: Fence): Promise<RunExecution> {
+  async open(runId: number, listener?: RunListener): Promise<RunExecution> {
+    const token = randomUUID();
+    if (!(await this.store.claim(runId, token))) throw new Error(`run ${runId} does not exist`);
+    const fence: Fence = (m) => this.store.assertExecutor(m, runId, token);
     const run = await this.store.load(runId);
     if (!run) throw new Error(`run ${runId} does not exist`);
     const checkpoint = run.checkpoint as RunCheckpoint | null;

@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { Task } from '../../engine/index.js';
 import { IngestRepository, type LabelledRow, type NewModelVersion } from '../../ingest/ingest.repository.js';
 import type { RunBatch } from '../../ingest/run-batch.js';
 import { RunEvents } from '../run-events.js';
-import type { Fence } from './fence.js';
 import { RunsRepository, type RunProgress, type StoredRun } from '../runs.repository.js';
+import { FencedError, type Fence } from './fence.js';
+
+const FOREIGN_KEY_VIOLATION = '23503';
 
 /**
  * What an executing run reads and writes: its rows through the write model (IngestRepository), its
@@ -26,12 +29,26 @@ export class RunStore {
    * given, runs there too: a process that lost the right to write the run commits nothing.
    */
   async flush(runId: number, batch: RunBatch, progress: RunProgress, mayExist: boolean, previous: () => Promise<void> = async () => undefined, fence?: Fence): Promise<void> {
-    await this.ingest.flush(runId, batch, mayExist, async (m) => {
-      await previous();
-      await fence?.(m);
-      await this.runs.writeProgress(m, runId, progress);
-    });
+    try {
+      await this.ingest.flush(runId, batch, mayExist, async (m) => {
+        await previous();
+        await fence?.(m);
+        await this.runs.writeProgress(m, runId, progress);
+      });
+    } catch (e) {
+      // The rows go in before the fence is checked: for a deleted run they fail on its foreign key.
+      if (fence && (e as { code?: string }).code === FOREIGN_KEY_VIOLATION) throw new FencedError(runId, 'the run was deleted');
+      throw e;
+    }
     await this.events.dataChanged({ runId, change: 'written', kind: null });
+  }
+
+  claim(runId: number, token: string): Promise<boolean> {
+    return this.runs.claim(runId, token);
+  }
+
+  assertExecutor(m: EntityManager, runId: number, token: string): Promise<void> {
+    return this.runs.assertExecutor(m, runId, token);
   }
 
   load(runId: number): Promise<StoredRun | null> {
