@@ -12,8 +12,9 @@ const MIGRATION_FILES = readdirSync(path.join(ROOT, 'dist/migrations')).filter((
 async function startReplicas(databaseUrl: string, count: number): Promise<{ apps: ChildApp[]; ports: number[] }> {
   const ports: number[] = [];
   for (let i = 0; i < count; i++) ports.push(await freePort());
-  // Spawned in one go, so they reach their migration step at about the same moment.
-  const apps = ports.map((port) => spawnApp({ DATABASE_URL: databaseUrl, PORT: String(port) }));
+  // Spawned in one go, so they reach their migration step at about the same moment. The last one
+  // has a pool of one connection: the lock and the migrations must share it.
+  const apps = ports.map((port, i) => spawnApp({ DATABASE_URL: databaseUrl, PORT: String(port), DB_POOL_SIZE: i === count - 1 ? '1' : '4' }));
   return { apps, ports };
 }
 
