@@ -5,6 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { CacheModule } from './cache/cache.module.js';
 import type { EnvironmentVariables } from './config/env.schema.js';
 import { buildDataSourceOptions } from './database/data-source.options.js';
+import { createDataSource } from './database/migration-lock.js';
 import { HealthModule } from './health/health.module.js';
 import { LegacyModule } from './legacy/legacy.module.js';
 import { LiveModule } from './live/live.module.js';
@@ -39,6 +40,7 @@ export class AppModule {
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, skipProcessEnv: true, load: [() => ({ ...env, DATABASE_URL: databaseUrl })] }),
         TypeOrmModule.forRootAsync({
           useFactory: () => buildDataSourceOptions({ url: databaseUrl, poolSize: env.DB_POOL_SIZE, migrationsRun: env.DB_MIGRATIONS_RUN }),
+          dataSourceFactory: createDataSource,
         }),
         EventEmitterModule.forRoot(),
         CacheModule,
