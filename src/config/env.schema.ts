@@ -88,6 +88,14 @@ export class EnvironmentVariables {
   @IsBoolean({ message: 'must be true or false' })
   SIM_RESUME = true;
 
+  /**
+   * With several replicas on one database, one leads the continuous run. A leader whose database
+   * session has been silent this long (frozen, or cut off) loses the lead; another takes over
+   * within about this long plus one poll (a fifth of it).
+   */
+  @IntRange(1000, 600000)
+  SIM_LEADER_LEASE_MS = 5000;
+
   @IntRange(0, 2147483647)
   SIM_SEED = 42;
 

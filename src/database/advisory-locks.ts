@@ -8,4 +8,6 @@ export const ADVISORY_LOCK_NAMESPACE = 0x484d_4c53; // 'HMLS'
 export const AdvisoryLockKey = {
   /** Held while migrations are applied or reverted: one process migrates, the others wait. */
   migrations: 1,
+  /** Held by the replica that leads the continuous run, on a connection of its own (runs/leadership). */
+  continuousLeader: 2,
 } as const;

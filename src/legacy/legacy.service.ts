@@ -44,7 +44,7 @@ export class LegacyService {
   ) {}
 
   async status(): Promise<LegacyStatusResponse> {
-    const s = this.lifecycle.status();
+    const s = await this.lifecycle.status();
     return { is_running: s.isRunning, is_paused: s.isPaused, tasks_processed: s.tasksProcessed, metrics: await this.metrics(s.runId) };
   }
 

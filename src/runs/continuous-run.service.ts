@@ -130,6 +130,19 @@ export class ContinuousRunService implements BeforeApplicationShutdown {
     return this.status();
   }
 
+  /**
+   * This replica no longer leads: the run stops here without a status change (the new leader
+   * carries it on); what is buffered is written only while this execution still holds the run.
+   */
+  async abandon(): Promise<void> {
+    const exec = this.exec;
+    if (!exec) return;
+    exec.cancel();
+    await this.halt();
+    if (this.exec === exec) this.exec = null;
+    this.paused = false;
+  }
+
   /** Settles once the last stopped run's exact percentiles are stored (or given up). */
   summarised: Promise<void> = Promise.resolve();
 

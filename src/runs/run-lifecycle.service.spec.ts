@@ -3,6 +3,7 @@ import type { ConfigService } from '@nestjs/config';
 import type { EnvironmentVariables } from '../config/env.schema.js';
 import type { BatchRunsService } from './batch-runs.service.js';
 import type { ContinuousRunService } from './continuous-run.service.js';
+import type { Leadership, LeadershipHandlers } from './leadership/leadership.service.js';
 import type { RunDataChanged, RunEvents } from './run-events.js';
 import { RunLifecycle } from './run-lifecycle.service.js';
 import type { RunsRepository } from './runs.repository.js';
@@ -11,7 +12,7 @@ import type { RunKind, RunStatus } from './simulation-run.entity.js';
 type Unfinished = { id: number; kind: RunKind; status: RunStatus };
 
 /** RunLifecycle over fakes that record, in one list, what was asked of each part and in which order. */
-function harness(settings: { resume?: boolean; autostart?: boolean; unfinished?: Unfinished[]; stored?: number[] } = {}) {
+function harness(settings: { resume?: boolean; autostart?: boolean; unfinished?: Unfinished[]; stored?: number[]; leads?: boolean } = {}) {
   const calls: string[] = [];
   const stored = new Set(settings.stored ?? []);
   let continuous: { runId: number; running: boolean } | null = null;
@@ -56,6 +57,19 @@ function harness(settings: { resume?: boolean; autostart?: boolean; unfinished?:
     cancelAll: async () => void calls.push('cancelAll'),
     resumeQueue: () => calls.push('resumeQueue'),
   };
+  const leadership = {
+    isLeader: false,
+    handlers: null as LeadershipHandlers | null,
+    begin: async (handlers: LeadershipHandlers) => {
+      leadership.handlers = handlers;
+      leadership.isLeader = settings.leads ?? true;
+      return leadership.isLeader;
+    },
+    ask: async (command: string) => {
+      calls.push(`ask leader: ${command}`);
+      return { runId: 1 };
+    },
+  };
   const events = { dataChanged: jest.fn(async (e: RunDataChanged) => void calls.push(`${e.change} ${e.runId}`)) };
   const env = { SIM_RESUME: settings.resume ?? true, SIM_AUTOSTART: settings.autostart ?? false } as Partial<EnvironmentVariables>;
   const config = { get: (key: keyof EnvironmentVariables) => env[key] } as unknown as ConfigService<EnvironmentVariables, true>;
@@ -65,8 +79,11 @@ function harness(settings: { resume?: boolean; autostart?: boolean; unfinished?:
     cont as unknown as ContinuousRunService,
     batches as unknown as BatchRunsService,
     events as unknown as RunEvents,
+    leadership as unknown as Leadership,
   );
-  return { lifecycle, calls, stored };
+  // Without a bootstrap (most tests), this replica leads as a lone one does.
+  leadership.isLeader = settings.leads ?? true;
+  return { lifecycle, calls, stored, leadership };
 }
 
 describe('RunLifecycle', () => {
@@ -87,6 +104,21 @@ describe('RunLifecycle', () => {
       const { lifecycle, calls } = harness({ unfinished: unfinished.filter((r) => r.kind !== 'continuous'), autostart: true });
       await lifecycle.onApplicationBootstrap();
       expect(calls).toEqual(['enqueue 1', 'enqueue 3', 'reopen none', 'start 100']);
+    });
+
+    it('on a replica that does not lead, queues the batch runs but leaves the continuous run to the leader', async () => {
+      const { lifecycle, calls } = harness({ unfinished, autostart: true, leads: false });
+      await lifecycle.onApplicationBootstrap();
+      expect(calls).toEqual(['enqueue 1', 'enqueue 3']);
+    });
+
+    it('when elected later, reopens the newest unfinished continuous run (and starts none)', async () => {
+      const { lifecycle, calls, leadership } = harness({ unfinished, autostart: true, leads: false });
+      await lifecycle.onApplicationBootstrap();
+      calls.length = 0;
+      leadership.isLeader = true;
+      await leadership.handlers!.elected();
+      expect(calls).toEqual(['reopen 2']);
     });
 
     it('with SIM_RESUME=false carries nothing on', async () => {
@@ -115,6 +147,24 @@ describe('RunLifecycle', () => {
       const { lifecycle, calls } = harness();
       await expect(lifecycle.delete(5)).rejects.toMatchObject({ status: 404 });
       expect(calls).not.toContain('deleted 5');
+    });
+  });
+
+  describe('commands for the continuous run', () => {
+    it('go to the leader from a replica that does not lead', async () => {
+      const { lifecycle, calls } = harness({ leads: false });
+      await lifecycle.pause();
+      await lifecycle.stop();
+      expect(calls).toEqual(['ask leader: pause', 'ask leader: stop']);
+    });
+
+    it('are carried out here on the leader, also when another replica sent them', async () => {
+      const { lifecycle, calls, leadership } = harness({ leads: true });
+      await lifecycle.onApplicationBootstrap();
+      calls.length = 0;
+      await leadership.handlers!.command('start');
+      await lifecycle.stop();
+      expect(calls).toEqual(['start 100', 'stop 100']);
     });
   });
 

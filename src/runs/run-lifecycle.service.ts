@@ -5,18 +5,24 @@ import type { EnvironmentVariables } from '../config/env.schema.js';
 import { BatchRunsService, type CreatedRun } from './batch-runs.service.js';
 import { ContinuousRunService, type ContinuousStatus } from './continuous-run.service.js';
 import type { RunRequest } from './dto/run-request.js';
+import { Leadership, type ContinuousCommand } from './leadership/leadership.service.js';
 import { RunEvents } from './run-events.js';
 import { RunsRepository } from './runs.repository.js';
 
 /**
  * Every change to a run's life, in one place: create, start, pause, resume, stop, delete, clear
- * all, and carrying on after a restart. The continuous run and the queue of batch runs execute;
- * this decides. Controllers and the legacy API call it, never the executors' stores.
+ * all, carrying on after a restart, and leadership. The continuous run and the queue of batch
+ * runs execute; this decides. Controllers and the legacy API call it, never the executors' stores.
+ *
+ * With several replicas on one database, one leads the continuous run (Leadership): only it
+ * simulates it, a command sent to another replica is carried out by the leader, and when the
+ * leader dies another takes the run over from its checkpoint.
  */
 @Injectable()
 export class RunLifecycle implements OnApplicationBootstrap {
   private readonly resume: boolean;
   private readonly autostart: boolean;
+  private readonly tickMs: number;
   private clearing: Promise<void> | null = null;
 
   constructor(
@@ -25,36 +31,72 @@ export class RunLifecycle implements OnApplicationBootstrap {
     private readonly continuous: ContinuousRunService,
     private readonly batches: BatchRunsService,
     private readonly events: RunEvents,
+    private readonly leadership: Leadership,
   ) {
     this.resume = config.get('SIM_RESUME', { infer: true });
     this.autostart = config.get('SIM_AUTOSTART', { infer: true });
+    this.tickMs = config.get('SIM_TICK_MS', { infer: true });
   }
 
-  /** Runs left unfinished by the last process carry on (SIM_RESUME); else, or when none was continuous, SIM_AUTOSTART starts one. */
+  /**
+   * Runs left unfinished by the last process carry on (SIM_RESUME): batch runs here, the
+   * continuous run on the leader; when none was continuous, SIM_AUTOSTART has the leader start one.
+   */
   async onApplicationBootstrap(): Promise<void> {
     const unfinished = this.resume ? await this.runs.findUnfinished() : [];
     for (const run of unfinished) if (run.kind !== 'continuous') this.batches.enqueue(run.id);
+    const leading = await this.leadership.begin({
+      // A replica that takes over carries the run on where the last commit left it.
+      elected: async () => void (await this.continuous.reopen(await this.runs.findUnfinished())),
+      deposed: () => this.continuous.abandon(),
+      command: (command) => this.carryOut(command),
+    });
+    if (!leading) return;
     const reopened = await this.continuous.reopen(unfinished);
     if (!reopened && this.autostart) await this.continuous.start();
   }
 
-  status(): ContinuousStatus {
-    return this.continuous.status();
+  /** The continuous run: the leader's own view; on another replica, its committed state. */
+  async status(): Promise<ContinuousStatus> {
+    if (this.leadership.isLeader) return this.continuous.status();
+    const run = await this.runs.latestContinuous();
+    const open = run !== undefined && (run.status === 'running' || run.status === 'paused');
+    return {
+      runId: open ? run.id : null,
+      isRunning: open && run.status === 'running',
+      isPaused: open && run.status === 'paused',
+      tasksProcessed: open ? run.tasksProcessed : 0,
+      tickMs: this.tickMs,
+      stalled: null,
+    };
   }
 
   start(): Promise<ContinuousStatus> {
-    return this.continuous.start();
+    return this.command('start');
   }
 
   stop(): Promise<ContinuousStatus> {
-    return this.continuous.stop();
+    return this.command('stop');
   }
 
   pause(): Promise<ContinuousStatus> {
-    return this.continuous.pause();
+    return this.command('pause');
   }
 
   resumeContinuous(): Promise<ContinuousStatus> {
+    return this.command('resume');
+  }
+
+  /** Carried out here when this replica leads, else by the leader. */
+  private async command(command: ContinuousCommand): Promise<ContinuousStatus> {
+    if (this.leadership.isLeader) return this.carryOut(command);
+    return (await this.leadership.ask(command)) as ContinuousStatus;
+  }
+
+  private carryOut(command: ContinuousCommand): Promise<ContinuousStatus> {
+    if (command === 'start') return this.continuous.start();
+    if (command === 'stop') return this.continuous.stop();
+    if (command === 'pause') return this.continuous.pause();
     return this.continuous.resume();
   }
 
@@ -67,6 +109,7 @@ export class RunLifecycle implements OnApplicationBootstrap {
 
   /** Removes a run and every row of it, stopping it first if it is executing (404 when there is none). */
   async delete(id: number): Promise<void> {
+    // On another replica, the continuous run's execution is fenced off when its row goes.
     if (this.continuous.runId === id) await this.continuous.stop();
     await this.batches.cancel(id);
     const deleted = await this.runs.delete(id);
@@ -86,12 +129,12 @@ export class RunLifecycle implements OnApplicationBootstrap {
   }
 
   private async clearEverything(): Promise<void> {
-    const wasRunning = this.continuous.status().isRunning;
-    await this.continuous.stop();
+    const wasRunning = (await this.status()).isRunning;
+    await this.stop();
     await this.batches.cancelAll();
     const ids = await this.runs.deleteAll();
     // Run ids are never reused, but the old runs' cached reads must not outlive their rows.
     await Promise.all(ids.map((runId) => this.events.dataChanged({ runId, change: 'deleted', kind: null })));
-    if (wasRunning) await this.continuous.start();
+    if (wasRunning) await this.start();
   }
 }

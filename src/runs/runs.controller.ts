@@ -24,7 +24,7 @@ export class RunsController {
 
   @Get('status')
   @ApiOperation({ summary: 'The continuous run: running, paused, tasks processed' })
-  status(): ContinuousStatus {
+  status(): Promise<ContinuousStatus> {
     return this.lifecycle.status();
   }
 

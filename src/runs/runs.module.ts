@@ -5,6 +5,7 @@ import { ContinuousRunService } from './continuous-run.service.js';
 import { RunFactory } from './execution/run-factory.js';
 import { RunStore } from './execution/run-store.js';
 import { ModelTrainer } from './fitting/model-trainer.service.js';
+import { Leadership } from './leadership/leadership.service.js';
 import { RunCatalog } from './run-catalog.service.js';
 import { RunEvents } from './run-events.js';
 import { RunLifecycle } from './run-lifecycle.service.js';
@@ -20,7 +21,7 @@ import { RunsRepository } from './runs.repository.js';
 @Module({
   imports: [IngestModule],
   controllers: [RunsController],
-  providers: [RunsRepository, RunLifecycle, RunCatalog, RunScope, RunEvents, ContinuousRunService, BatchRunsService, RunFactory, RunStore, ModelTrainer],
+  providers: [RunsRepository, RunLifecycle, RunCatalog, RunScope, RunEvents, ContinuousRunService, BatchRunsService, RunFactory, RunStore, ModelTrainer, Leadership],
   exports: [RunLifecycle, RunCatalog, RunScope, RunEvents, RunFactory],
 })
 export class RunsModule {}

@@ -162,6 +162,11 @@ export class RunsRepository {
     return row?.id;
   }
 
+  /** The newest continuous run's id, status and committed progress, if there is one. */
+  latestContinuous(): Promise<{ id: number; status: RunStatus; tasksProcessed: number } | undefined> {
+    return one(this.db, `SELECT id, status, tasks_processed AS "tasksProcessed" FROM simulation_state WHERE kind = 'continuous' ORDER BY id DESC LIMIT 1`);
+  }
+
   /** Deletes a run; its rows in every other table go with it (ON DELETE CASCADE). False when there was no such run. */
   async delete(runId: number): Promise<boolean> {
     return (await affected(this.db, `DELETE FROM simulation_state WHERE id = $1`, [runId])) > 0;
