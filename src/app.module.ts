@@ -9,6 +9,7 @@ import { LegacyModule } from './legacy/legacy.module.js';
 import { LiveModule } from './live/live.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ObservabilityModule } from './observability/observability.module.js';
+import { RedisModule } from './redis/redis.module.js';
 import { ResultsModule } from './results/results.module.js';
 import { SecurityModule } from './security/security.module.js';
 import { SimulationModule } from './simulation/simulation.module.js';
@@ -33,6 +34,7 @@ export class AppModule {
         TypeOrmModule.forRootAsync({
           useFactory: () => buildDataSourceOptions({ url: databaseUrl, poolSize: env.DB_POOL_SIZE, migrationsRun: env.DB_MIGRATIONS_RUN }),
         }),
+        RedisModule,
         CacheModule,
         ObservabilityModule,
         SecurityModule,

@@ -21,8 +21,9 @@ import { documentLiveness } from './health/liveness.route.js';
 import { AppMetrics } from './observability/app-metrics.service.js';
 import { installHttpMetrics } from './observability/http-metrics.hook.js';
 import { createRootLogger, PinoNestLogger, RequestLogController, requestLogger } from './observability/logger.js';
+import { RedisConnection } from './redis/redis.connection.js';
 import { registerCors } from './security/cors.js';
-import { RateLimitGuard } from './security/rate-limit.guard.js';
+import { registerRateLimit } from './security/rate-limit.js';
 import { registerSecurityHeaders } from './security/security-headers.js';
 
 // Routes outside /api: probes and Prometheus are where operators expect them.
@@ -87,8 +88,10 @@ export async function createApp(options: AppOptions, logger: PinoLogger = create
   // At preHandler, not in Nest's onRequest hook (enableCors): there Nest also copies the headers to
   // the raw response on every request, for answers ended by Nest middleware, which this app has none of.
   registerCors(fastify, { origin: origins.includes('*') ? true : origins, strictPreflight: false, methods: ['GET', 'HEAD', 'POST', 'DELETE'] });
-  // After CORS: repeated cached reads are answered before Nest's pipeline.
-  installAnswerShortcut(fastify, { cache: app.get(RunCacheService), scope: app.get(RunScope), rateLimit: app.get(RateLimitGuard) });
+  // Per client, every route but the probes, in a preHandler after CORS's and before the answer shortcut's.
+  await registerRateLimit(app, { limit: options.env.THROTTLE_LIMIT, windowS: options.env.THROTTLE_TTL_S, redis: app.get(RedisConnection).client });
+  // After CORS and the rate limit: repeated cached reads are answered before Nest's pipeline.
+  installAnswerShortcut(fastify, { cache: app.get(RunCacheService), scope: app.get(RunScope) });
 
   const document = SwaggerModule.createDocument(
     app,
