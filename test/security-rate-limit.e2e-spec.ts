@@ -2,7 +2,6 @@ import { Redis } from 'ioredis';
 import { RedisConnection } from '../src/redis/redis.connection.js';
 import { createDatabase, dropDatabase } from './support/database.js';
 import { call, expectErrorShape } from './support/http-call.js';
-import { freePort } from './support/ports.js';
 import { until } from './support/progress.js';
 import { HAS_REDIS_SERVER, RedisServer } from './support/redis-server.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -64,7 +63,8 @@ describe('rate limit with Redis unreachable', () => {
 
   beforeAll(async () => {
     databaseUrl = await createDatabase('ratelimit_closed');
-    sut = await startTestApp(databaseUrl, { REDIS_URL: `redis://127.0.0.1:${await freePort()}`, THROTTLE_LIMIT: '1' });
+    // Port 1: nothing listens there, and no client socket can take it (a spare high port could be).
+    sut = await startTestApp(databaseUrl, { REDIS_URL: 'redis://127.0.0.1:1', THROTTLE_LIMIT: '1' });
   });
 
   afterAll(async () => {
