@@ -11,6 +11,7 @@ import { LegacyModule } from './legacy/legacy.module.js';
 import { LiveModule } from './live/live.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ObservabilityModule } from './observability/observability.module.js';
+import { RedisModule } from './redis/redis.module.js';
 import { ResultsModule } from './results/results.module.js';
 import { SecurityModule } from './security/security.module.js';
 import { FOREST_FIT_WORKER } from './runs/fitting/model-trainer.service.js';
@@ -43,6 +44,7 @@ export class AppModule {
           dataSourceFactory: createDataSource,
         }),
         EventEmitterModule.forRoot(),
+        RedisModule,
         CacheModule,
         ObservabilityModule,
         SecurityModule,

@@ -21,8 +21,9 @@ import { documentLiveness } from './health/liveness.route.js';
 import { AppMetrics } from './observability/app-metrics.service.js';
 import { installHttpMetrics } from './observability/http-metrics.hook.js';
 import { createRootLogger, PinoNestLogger, RequestLogController, requestLogger } from './observability/logger.js';
+import { RedisConnection } from './redis/redis.connection.js';
 import { registerCors } from './security/cors.js';
-import { RateLimitGuard } from './security/rate-limit.guard.js';
+import { registerRateLimit } from './security/rate-limit.js';
 import { registerSecurityHeaders } from './security/security-headers.js';
 
 // Routes outside /api: probes and Prometheus are where operators expect them.
@@ -81,14 +82,18 @@ export async function createApp(options: AppOptions, logger: PinoLogger = create
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalInterceptors(new QueryPolicyInterceptor());
   app.useGlobalFilters(new HttpExceptionFilter());
+  // Per client, every route but the probes, in a preHandler after CORS's (an app-wide hook) and before
+  // the answer shortcut's. Before CORS is registered: awaiting a registration loads every plugin queued
+  // so far, and CORS's preflight route must be added later, once Nest's error handler is in place.
+  await registerRateLimit(app, { limit: options.env.THROTTLE_LIMIT, windowS: options.env.THROTTLE_TTL_S, redis: app.get(RedisConnection).client });
   const origins = options.env.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
   // Not strict: a bare OPTIONS (no Origin) gets an empty 204 instead of the plugin's plain-text 400,
   // which is outside the one error shape; real preflights are answered the same either way.
   // At preHandler, not in Nest's onRequest hook (enableCors): there Nest also copies the headers to
   // the raw response on every request, for answers ended by Nest middleware, which this app has none of.
   registerCors(fastify, { origin: origins.includes('*') ? true : origins, strictPreflight: false, methods: ['GET', 'HEAD', 'POST', 'DELETE'] });
-  // After CORS: repeated cached reads are answered before Nest's pipeline.
-  installAnswerShortcut(fastify, { cache: app.get(RunCacheService), scope: app.get(RunScope), rateLimit: app.get(RateLimitGuard) });
+  // After CORS and the rate limit: repeated cached reads are answered before Nest's pipeline.
+  installAnswerShortcut(fastify, { cache: app.get(RunCacheService), scope: app.get(RunScope) });
 
   const document = SwaggerModule.createDocument(
     app,

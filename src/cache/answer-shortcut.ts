@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import type { RunScope } from '../runs/run-scope.service.js';
-import type { RateLimitGuard } from '../security/rate-limit.guard.js';
 import type { AnswerOrigin, RunCacheService } from './run-cache.service.js';
 import { isShared } from './shared-answer.js';
 
@@ -20,7 +19,6 @@ interface Remembered {
 export interface ShortcutDependencies {
   cache: RunCacheService;
   scope: RunScope;
-  rateLimit: RateLimitGuard;
 }
 
 /**
@@ -29,10 +27,11 @@ export interface ShortcutDependencies {
  * the run cache keeps its answer, the exact URL is remembered with the read that answer came from.
  * A repeat of that URL gets the run cache's answer to that read here when the cache can give it
  * without I/O (see RunCacheService.current) and, for a read without runId, the continuous run is
- * still the same one. It is counted by the rate limiter like any request, and goes the whole way
- * when it is over the limit, as everything else does.
+ * still the same one. The rate limiter's preHandler runs before this one: the request is counted
+ * like any other, and one over the limit is answered 429 there and never gets here.
  *
- * Its hooks run after CORS's (at preHandler), so its answers carry the same headers as Nest's.
+ * Its hooks run after CORS's and the rate limiter's (at preHandler), so its answers carry the same
+ * headers as Nest's.
  * Installed before the app's routes are registered (app.init()).
  */
 export function installAnswerShortcut(fastify: FastifyInstance, deps: ShortcutDependencies): void {
@@ -45,15 +44,12 @@ export function installAnswerShortcut(fastify: FastifyInstance, deps: ShortcutDe
     remembered.set(request.url, { origin, continuous: (request.query as Record<string, unknown> | undefined)?.runId === undefined });
   };
 
-  // Synchronous, no promise made, unless counting the request takes a round trip to Redis.
+  // Synchronous, no promise made.
   const answer = (request: FastifyRequest, reply: FastifyReply, next: (error?: Error) => void): void => {
     const entry = request.method === 'GET' ? remembered.get(request.url) : undefined;
     const found = entry && (!entry.continuous || deps.scope.peekContinuous() === entry.origin.runId) ? deps.cache.current(entry.origin) : undefined;
     if (found === undefined) return next();
-    const respond = (admitted: boolean) => (admitted ? void reply.code(200).type('application/json; charset=utf-8').send(found) : next());
-    const admitted = deps.rateLimit.admit(request, reply);
-    if (typeof admitted === 'boolean') respond(admitted);
-    else admitted.then(respond, (error: Error) => next(error));
+    void reply.code(200).type('application/json; charset=utf-8').send(found);
   };
 
   const rememberHook = (request: FastifyRequest, reply: FastifyReply, payload: unknown, next: (error: null, payload: unknown) => void): void => {

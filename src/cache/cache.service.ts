@@ -1,19 +1,12 @@
-import { createRequire } from 'node:module';
-import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { caching, type Cache } from 'cache-manager';
 import { redisInsStore } from 'cache-manager-redis-yet';
 import type { EnvironmentVariables } from '../config/env.schema.js';
+import { RedisConnection, type RedisState } from '../redis/redis.connection.js';
+import { withTimeout } from '../redis/with-timeout.js';
 
-type RedisClient = Parameters<typeof redisInsStore>[0];
-export type CacheBackendState = 'memory' | 'up' | 'down';
-
-// cache-manager-redis-yet speaks node-redis 4, which stays nested under it (the top-level redis
-// is a later major): take createClient from the store's own dependency.
-const requireFromStore = createRequire(createRequire(import.meta.url).resolve('cache-manager-redis-yet'));
-const { createClient } = requireFromStore('redis') as { createClient: (options: object) => RedisClient };
-
-class CacheTimeoutError extends Error {}
+export type CacheBackendState = RedisState;
 
 /**
  * Cache-aside over cache-manager 5: Redis when REDIS_URL is set, memory otherwise.
@@ -21,59 +14,29 @@ class CacheTimeoutError extends Error {}
  * CACHE_TIMEOUT_MS; concurrent misses on one key compute once per process.
  */
 @Injectable()
-export class CacheService implements OnModuleInit, OnApplicationShutdown {
-  private readonly logger = new Logger(CacheService.name);
+export class CacheService implements OnModuleInit {
   /** How long an entry lives (CACHE_TTL_S). */
   readonly ttlMs: number;
   private readonly timeoutMs: number;
-  private readonly redisUrl?: string;
   private cache: Cache | null = null;
-  private client: RedisClient | null = null;
   private readonly inFlight = new Map<string, Promise<unknown>>();
   readonly counters = { hits: 0, misses: 0, errors: 0 };
 
-  constructor(config: ConfigService<EnvironmentVariables, true>) {
+  constructor(
+    config: ConfigService<EnvironmentVariables, true>,
+    private readonly redis: RedisConnection,
+  ) {
     this.ttlMs = config.get('CACHE_TTL_S', { infer: true }) * 1000;
-    this.timeoutMs = config.get('CACHE_TIMEOUT_MS', { infer: true });
-    this.redisUrl = config.get('REDIS_URL', { infer: true });
+    this.timeoutMs = redis.timeoutMs;
   }
 
   get backend(): 'redis' | 'memory' {
-    return this.redisUrl ? 'redis' : 'memory';
+    return this.redis.cacheClient ? 'redis' : 'memory';
   }
 
   async onModuleInit(): Promise<void> {
-    if (!this.redisUrl) {
-      this.cache = await caching('memory', { ttl: this.ttlMs, max: 10_000 });
-      return;
-    }
-    const client = createClient({
-      url: this.redisUrl,
-      // Without this, commands queue while disconnected and callers hang through an outage.
-      disableOfflineQueue: true,
-      pingInterval: 5_000,
-      socket: {
-        connectTimeout: this.timeoutMs,
-        reconnectStrategy: (retries: number) => Math.min(50 * 2 ** Math.min(retries, 5), 2_000),
-      },
-    });
-    let lastError = '';
-    (client as unknown as NodeJS.EventEmitter).on('error', (e: Error) => {
-      // Reconnection keeps trying; say so once per distinct failure, not once per retry.
-      if (e.message !== lastError) this.logger.warn(`redis: ${e.message}`);
-      lastError = e.message;
-    });
-    (client as unknown as NodeJS.EventEmitter).on('ready', () => (lastError = ''));
-    this.client = client;
-    this.cache = await caching(redisInsStore(client, { ttl: this.ttlMs }));
-    // The app starts whether or not Redis answers: connecting goes on in the background.
-    client.connect().catch((e: Error) => this.logger.warn(`redis: ${e.message}`));
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    const client = this.client;
-    this.client = null;
-    if (client?.isOpen) await client.disconnect().catch(() => undefined);
+    const client = this.redis.cacheClient;
+    this.cache = client ? await caching(redisInsStore(client, { ttl: this.ttlMs })) : await caching('memory', { ttl: this.ttlMs, max: 10_000 });
   }
 
   /** The value under key, or undefined on a miss, an error or a timeout. */
@@ -120,25 +83,11 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Readiness detail: 'memory' without Redis, else whether Redis answers a PING in time. */
-  async state(): Promise<CacheBackendState> {
-    if (!this.client) return 'memory';
-    if (!this.client.isReady) return 'down';
-    try {
-      await this.bounded(this.client.ping());
-      return 'up';
-    } catch {
-      return 'down';
-    }
+  state(): Promise<CacheBackendState> {
+    return this.redis.state();
   }
 
   private bounded<T>(promise: Promise<T> | undefined): Promise<T | undefined> {
-    if (!promise) return Promise.resolve(undefined);
-    // A call that loses the race may still fail later: that must not surface as unhandled.
-    promise.catch(() => undefined);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new CacheTimeoutError('cache timeout')), this.timeoutMs);
-    });
-    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+    return promise ? withTimeout(promise, this.timeoutMs, 'the cache') : Promise.resolve(undefined);
   }
 }

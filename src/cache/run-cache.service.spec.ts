@@ -2,13 +2,16 @@ import type { ConfigService } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { EnvironmentVariables } from '../config/env.schema.js';
 import { RUN_DATA_CHANGED, type RunDataChanged } from '../runs/run-events.js';
+import { RedisConnection } from '../redis/redis.connection.js';
 import { CacheService } from './cache.service.js';
 import { RunCacheService } from './run-cache.service.js';
 
 /** A RunCacheService on the in-memory backend, hearing run events on a real bus, on a clock the test moves. */
 async function harness() {
   const env: Partial<EnvironmentVariables> = { CACHE_TTL_S: 60, CACHE_TIMEOUT_MS: 200 };
-  const cache = new CacheService({ get: (key: keyof EnvironmentVariables) => env[key] } as unknown as ConfigService<EnvironmentVariables, true>);
+  const config = { get: (key: keyof EnvironmentVariables) => env[key] } as unknown as ConfigService<EnvironmentVariables, true>;
+  // No REDIS_URL: the cache keeps its answers in memory.
+  const cache = new CacheService(config, new RedisConnection(config));
   await cache.onModuleInit();
   const emitter = new EventEmitter2();
   const runCache = new RunCacheService(cache, emitter);

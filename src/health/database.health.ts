@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
 import { execute } from '../database/sql.js';
-import { withTimeout } from './with-timeout.js';
+import { withTimeout } from '../redis/with-timeout.js';
 
 const PING_TIMEOUT_MS = 1000;
 

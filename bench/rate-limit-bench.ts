@@ -1,0 +1,173 @@
+// Rate limit benchmark (not a test): `npm run bench:rate-limit`. Needs PostgreSQL (DATABASE_URL's
+// server, default postgres://postgres@127.0.0.1:5432/postgres) and a redis-server binary.
+//
+// Compares builds of the service (BENCH_BUILDS="label=dist-dir,...", default this tree's dist):
+// - throughput and p99 of GET /api/simulation/status (Nest's whole pipeline) and of a repeated
+//   cached leaderboard (the answer shortcut), with the limiter counting in memory and in Redis;
+//   builds take turns in slices, so that the machine's other load falls on all of them;
+// - how long a request waits for the limiter while Redis is frozen (SIGSTOP) and while it refuses
+//   connections: the limiter must let it through within 200 ms.
+import 'reflect-metadata';
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { freePort } from '../test/support/ports.js';
+import { ROOT, scratchDatabase } from './support/app-process.js';
+
+const SLICES = Number(process.env.BENCH_SLICES ?? 5);
+const SLICE_S = Number(process.env.BENCH_SLICE_S ?? 2);
+const CONNECTIONS = 20;
+const FAIL_OPEN_REQUESTS = 20;
+// BENCH_BACKENDS=redis measures the Redis rows only; BENCH_FAIL_OPEN=false skips the outage table.
+const BACKENDS = (process.env.BENCH_BACKENDS ?? 'memory,redis').split(',') as ('memory' | 'redis')[];
+const FAIL_OPEN = process.env.BENCH_FAIL_OPEN !== 'false';
+
+interface Build {
+  label: string;
+  dist: string;
+}
+
+const BUILDS: Build[] = (process.env.BENCH_BUILDS ?? 'this=dist').split(',').map((spec) => {
+  const [label, dir] = spec.split('=');
+  return { label, dist: path.resolve(ROOT, dir) };
+});
+
+interface Running {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function start(build: Build, databaseUrl: string, env: Record<string, string>): Promise<Running> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, [path.join(build.dist, 'main.js')], {
+    cwd: path.dirname(build.dist),
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'error', SIM_AUTOSTART: 'false', HOST: '127.0.0.1', ...env, DATABASE_URL: databaseUrl, PORT: String(port) },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`${build.label}: exited with ${child.exitCode}`);
+    if ((await fetch(`${url}/ready`).catch(() => undefined))?.status === 200) {
+      return {
+        url,
+        stop: async () => {
+          const exited = new Promise((resolve) => child.once('exit', resolve));
+          child.kill('SIGTERM');
+          await exited;
+        },
+      };
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`${build.label}: not ready`);
+}
+
+async function startRedis(): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  await new Promise((r) => setTimeout(r, 300));
+  return { url: `redis://127.0.0.1:${port}`, child };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Builds take turns, SLICES slices of SLICE_S each; the median slice of each. */
+async function throughput(apps: Running[], path_: string): Promise<{ rps: number; p99: number }[]> {
+  for (const app of apps) await autocannon({ url: `${app.url}${path_}`, connections: CONNECTIONS, duration: 1 });
+  const slices = apps.map(() => [] as autocannon.Result[]);
+  for (let s = 0; s < SLICES; s++) {
+    for (const [i, app] of apps.entries()) slices[i].push(await autocannon({ url: `${app.url}${path_}`, connections: CONNECTIONS, duration: SLICE_S }));
+  }
+  return slices.map((results) => ({ rps: median(results.map((r) => r.requests.average)), p99: median(results.map((r) => r.latency.p99)) }));
+}
+
+/** Sequential requests, each from a client address of its own (so each needs the limiter's verdict from Redis). */
+async function latencies(url: string, n: number): Promise<number[]> {
+  const ms: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const started = performance.now();
+    const res = await fetch(`${url}/api/simulation/status`, { headers: { 'x-forwarded-for': `198.51.${Math.floor(i / 250)}.${(i % 250) + 1}` } });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`status ${res.status}`);
+    ms.push(performance.now() - started);
+  }
+  return ms;
+}
+
+async function main(): Promise<void> {
+  const db = await scratchDatabase('bench_ratelimit');
+  const redis = await startRedis();
+  // Every figure, for the closing JSON line.
+  const figures: Record<string, unknown> = {};
+  const say = (line: string) => console.log(line);
+  try {
+    // Migrations first (one app), then a run to read the leaderboard of.
+    const first = await start(BUILDS[0], db.url, {});
+    await first.stop();
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    await client.query(`INSERT INTO simulation_state (id, name, kind, status, seed, config) VALUES (1, 'bench', 'batch', 'completed', 1, '{}')`);
+    await client.end();
+
+    say(`| backend | route | ${BUILDS.map((b) => `${b.label} req/s | ${b.label} p99 ms`).join(' | ')} |`);
+    for (const backend of BACKENDS) {
+      const env = { THROTTLE_LIMIT: '1000000', THROTTLE_TTL_S: '60', CACHE_TTL_S: '600', ...(backend === 'redis' ? { REDIS_URL: redis.url } : {}) };
+      const apps: Running[] = [];
+      for (const build of BUILDS) apps.push(await start(build, db.url, env));
+      try {
+        for (const route of ['/api/simulation/status', '/api/metrics/leaderboard?runId=1']) {
+          const results = await throughput(apps, route);
+          figures[`${backend} ${route}`] = Object.fromEntries(BUILDS.map((b, i) => [b.label, { rps: Math.round(results[i].rps), p99Ms: results[i].p99 }]));
+          say(`| ${backend} | ${route} | ${results.map((r) => `${Math.round(r.rps)} | ${r.p99}`).join(' | ')} |`);
+        }
+      } finally {
+        for (const app of apps) await app.stop();
+      }
+    }
+
+    if (!FAIL_OPEN) {
+      console.log(JSON.stringify(figures));
+      return;
+    }
+    say('');
+    say(`| Redis | ${BUILDS.map((b) => `${b.label} median ms | ${b.label} max ms`).join(' | ')} |`);
+    const env = { THROTTLE_LIMIT: '1000000', TRUST_PROXY: 'true', CACHE_TIMEOUT_MS: '200' };
+    const frozen: string[] = [];
+    const refused: string[] = [];
+    for (const build of BUILDS) {
+      const app = await start(build, db.url, { ...env, REDIS_URL: redis.url });
+      try {
+        await latencies(app.url, 5);
+        redis.child.kill('SIGSTOP');
+        const ms = await latencies(app.url, FAIL_OPEN_REQUESTS);
+        frozen.push(`${median(ms).toFixed(0)} | ${Math.max(...ms).toFixed(0)}`);
+        figures[`frozen ${build.label}`] = { medianMs: median(ms), maxMs: Math.max(...ms) };
+      } finally {
+        redis.child.kill('SIGCONT');
+        await app.stop();
+      }
+      const away = await start(build, db.url, { ...env, REDIS_URL: 'redis://127.0.0.1:1' });
+      try {
+        await latencies(away.url, 5);
+        const ms = await latencies(away.url, FAIL_OPEN_REQUESTS);
+        refused.push(`${median(ms).toFixed(1)} | ${Math.max(...ms).toFixed(1)}`);
+        figures[`refused ${build.label}`] = { medianMs: median(ms), maxMs: Math.max(...ms) };
+      } finally {
+        await away.stop();
+      }
+    }
+    say(`| frozen (SIGSTOP) | ${frozen.join(' | ')} |`);
+    say(`| refusing connections | ${refused.join(' | ')} |`);
+    console.log(JSON.stringify(figures));
+  } finally {
+    redis.child.kill('SIGKILL');
+    await db.drop();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
