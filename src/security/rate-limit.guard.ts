@@ -1,7 +1,7 @@
 import { HttpException, HttpStatus, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { routePattern } from '../common/route-pattern.js';
+import { routePattern } from '../http/fast-path/route-pattern.js';
 import type { EnvironmentVariables } from '../config/env.schema.js';
 import { RateLimitStorage, type RateLimitRecord } from './rate-limit.storage.js';
 
@@ -26,7 +26,7 @@ export class RateLimitGuard implements CanActivate {
     this.ttlMs = config.get('THROTTLE_TTL_S', { infer: true }) * 1000;
   }
 
-  // Requests the answer shortcut counted and then left to Nest (over the limit): not counted twice.
+  // Requests admit() counted and then left to Nest (over the limit): not counted twice.
   private readonly counted = new WeakMap<FastifyRequest, RateLimitRecord>();
 
   async canActivate(context: ExecutionContext): Promise<boolean> {

@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../src/app.setup.js';
 import { validateEnv } from '../../src/config/env.schema.js';
+import { fastPathSwitch } from './child-app.js';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -10,7 +11,8 @@ export interface TestApp {
 
 /** The real app, in process, on a random port, against the given database (and Redis when set). */
 export async function startTestApp(databaseUrl: string, env: Record<string, string> = {}): Promise<TestApp> {
-  const config = validateEnv({ SIM_AUTOSTART: 'false', LOG_LEVEL: 'silent', ...env, DATABASE_URL: databaseUrl });
+  // HTTP_FAST_PATH from the runner's environment: `npm run test:e2e:no-fast-path` runs suites with it off.
+  const config = validateEnv({ SIM_AUTOSTART: 'false', LOG_LEVEL: 'silent', ...fastPathSwitch(), ...env, DATABASE_URL: databaseUrl });
   const app = await createApp({ env: config, databaseUrl });
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
