@@ -26,6 +26,8 @@ const SLICES = Number(process.env.BENCH_SLICES ?? 5);
 // variables on top, and measures only the turns (bare, then /health and the cached leaderboard of
 // app A and app B), so that both apps see the same drift of the machine. Prints one JSON line.
 const COMPARE = process.env.BENCH_COMPARE;
+// Variables on top for every app the bench starts (`BENCH_APP_ENV='HTTP_FAST_PATH=false'`).
+const APP_ENV = process.env.BENCH_APP_ENV ?? '';
 const parseAssignments = (text: string): Record<string, string> =>
   Object.fromEntries(text.split(/[\s,]+/).filter(Boolean).map((pair) => pair.split('=', 2) as [string, string]));
 
@@ -177,7 +179,7 @@ async function main(): Promise<void> {
     // The rate limit stays on, at its highest (a million a second): it is counted, never reached.
     // The two apps share its counters in Redis; a minute's window would fill up on a fast machine.
     const app = async (env: Record<string, string> = {}): Promise<{ url: string; pid?: number }> => {
-      const started = await startApp(databaseUrl, { HOST: '127.0.0.1', THROTTLE_LIMIT: '1000000', THROTTLE_TTL_S: '1', ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}), ...env });
+      const started = await startApp(databaseUrl, { HOST: '127.0.0.1', THROTTLE_LIMIT: '1000000', THROTTLE_TTL_S: '1', ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}), ...parseAssignments(APP_ENV), ...env });
       children.push(started.child);
       return { url: started.url, pid: started.child.pid };
     };
