@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { Controller, Get, Injectable, Logger, UseGuards, type CanActivate } from '@nestjs/common';
+import { Controller, Get, Injectable, Logger, Module, UseGuards, type CanActivate } from '@nestjs/common';
 import { ModulesContainer, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { share } from '../../cache/shared-answer.js';
@@ -37,9 +37,8 @@ class ReadsController {
   }
 }
 
+@Module({ controllers: [ReadsController], providers: [LetThrough] })
 class ReadsModule {}
-Reflect.defineMetadata('controllers', [ReadsController], ReadsModule);
-Reflect.defineMetadata('providers', [LetThrough], ReadsModule);
 
 interface Origin extends AnswerOrigin {
   read: string;
