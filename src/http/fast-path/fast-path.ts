@@ -21,7 +21,7 @@ export interface FastPathOptions<O extends AnswerOrigin> {
 }
 
 /**
- * The HTTP fast paths, each measured to pay (docs/decisions/010-http-fast-path.md):
+ * The HTTP fast paths (measured as a whole in docs/decisions/010-http-fast-path.md):
  * - the answer shortcut: repeated cached reads answered before Nest's pipeline (see installAnswerShortcut);
  * - shared answers serialised once, kept as bytes (see serializeReply);
  * - the query memo: a repeated query string validated once per query class (see QueryMemoPipe);
