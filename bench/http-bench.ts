@@ -21,7 +21,15 @@ const HISTORY_TASK_OFFSET = 1_000_000_000;
 // Unmeasured load before each measurement, so that every server is measured with its hot paths compiled.
 const WARMUP_S = 2;
 // The compared servers (bare, /health, cached leaderboard) take turns in slices of DURATION_S / SLICES.
-const SLICES = 5;
+const SLICES = Number(process.env.BENCH_SLICES ?? 5);
+// A/B mode: `BENCH_COMPARE='HTTP_FAST_PATH=false'` starts a second app on the same database with these
+// variables on top, and measures only the turns (bare, then /health and the cached leaderboard of
+// app A and app B), so that both apps see the same drift of the machine. Prints one JSON line.
+const COMPARE = process.env.BENCH_COMPARE;
+// Variables on top for every app the bench starts (`BENCH_APP_ENV='HTTP_FAST_PATH=false'`).
+const APP_ENV = process.env.BENCH_APP_ENV ?? '';
+const parseAssignments = (text: string): Record<string, string> =>
+  Object.fromEntries(text.split(/[\s,]+/).filter(Boolean).map((pair) => pair.split('=', 2) as [string, string]));
 
 const STRATEGIES = `(VALUES (1,'round_robin',3.0),(2,'random',2.5),(3,'greedy',1.5),(4,'hybrid_ml',0.8),(5,'rl_agent',1.2),(6,'oracle',0.5),(7,'eft',0.6)) st(ord, name, wk)`;
 // A plausible run after the machine model of DESIGN.md: $1 = run id, $2 = tasks.
@@ -171,7 +179,7 @@ async function main(): Promise<void> {
     // The rate limit stays on, at its highest (a million a second): it is counted, never reached.
     // The two apps share its counters in Redis; a minute's window would fill up on a fast machine.
     const app = async (env: Record<string, string> = {}): Promise<{ url: string; pid?: number }> => {
-      const started = await startApp(databaseUrl, { HOST: '127.0.0.1', THROTTLE_LIMIT: '1000000', THROTTLE_TTL_S: '1', ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}), ...env });
+      const started = await startApp(databaseUrl, { HOST: '127.0.0.1', THROTTLE_LIMIT: '1000000', THROTTLE_TTL_S: '1', ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}), ...parseAssignments(APP_ENV), ...env });
       children.push(started.child);
       return { url: started.url, pid: started.child.pid };
     };
@@ -203,6 +211,29 @@ async function main(): Promise<void> {
     console.log(`autocannon: ${CONNECTIONS} connections, ${DURATION_S} s each after ${WARMUP_S} s of warm-up; the first three in turns of ${DURATION_S / SLICES} s (cache: ${process.env.REDIS_URL ? 'redis' : 'memory'})`);
     const leaderboardUrl = `${base}/api/metrics/leaderboard?runId=${runId}`;
     await fetch(leaderboardUrl); // warm the cache
+    if (COMPARE !== undefined) {
+      const { url: other, pid: otherPid } = await app(parseAssignments(COMPARE));
+      const otherLeaderboard = `${other}/api/metrics/leaderboard?runId=${runId}`;
+      await fetch(otherLeaderboard);
+      const [b, healthA, healthB, boardA, boardB] = await interleaved([
+        { name: `bare node:http (${bareBody.length} B)`, url: `http://127.0.0.1:${barePort}/`, pid: bare.pid },
+        { name: 'A: GET /health', url: `${base}/health`, pid: appPid },
+        { name: `B: GET /health (${COMPARE})`, url: `${other}/health`, pid: otherPid },
+        { name: 'A: GET leaderboard (cached)', url: leaderboardUrl, pid: appPid },
+        { name: `B: GET leaderboard (cached)`, url: otherLeaderboard, pid: otherPid },
+      ]);
+      const figures = (f: Figures) => ({ rps: Math.round(f.rps), ratio: Number((f.rps / b.rps).toFixed(3)), p99_ms: f.p99, cpu_us: round1(f.cpuUs) });
+      console.log(
+        JSON.stringify({
+          bench: 'http-compare',
+          b: COMPARE,
+          bare: figures(b),
+          health: { a: figures(healthA), b: figures(healthB) },
+          leaderboard: { a: figures(boardA), b: figures(boardB) },
+        }),
+      );
+      return;
+    }
     const [bareFig, health, leaderboard] = await interleaved([
       { name: `bare node:http (${bareBody.length} B)`, url: `http://127.0.0.1:${barePort}/`, pid: bare.pid },
       { name: 'GET /health', url: `${base}/health`, pid: appPid },

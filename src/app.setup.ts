@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { RequestMethod } from '@nestjs/common';
+import { RequestMethod, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { WsAdapter } from '@nestjs/platform-ws';
@@ -8,20 +8,19 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import { AppModule, type AppOptions } from './app.module.js';
 import { createValidationPipe } from './app.validation.js';
-import { installAnswerShortcut } from './cache/answer-shortcut.js';
 import { RunCacheService } from './cache/run-cache.service.js';
-import { serializeReply } from './cache/shared-answer.js';
 import { BODY_LIMIT_BYTES } from './common/body-limit.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import { QueryPolicyInterceptor } from './common/query-policy.interceptor.js';
-import { decorateRoutePattern } from './common/route-pattern.js';
 import { installContentTypePolicy, installMethodPolicy } from './common/route-policy.js';
 import { RunScope } from './runs/run-scope.service.js';
 import { documentLiveness } from './health/liveness.route.js';
+import { installFastPath } from './http/fast-path/fast-path.js';
 import { AppMetrics } from './observability/app-metrics.service.js';
 import { installHttpMetrics } from './observability/http-metrics.hook.js';
-import { createRootLogger, PinoNestLogger, RequestLogController, requestLogger } from './observability/logger.js';
+import { createRootLogger, PinoNestLogger, RequestLogController } from './observability/logger.js';
 import { RedisConnection } from './redis/redis.connection.js';
+import { ApiKeyGuard } from './security/api-key.guard.js';
 import { registerCors } from './security/cors.js';
 import { registerRateLimit } from './security/rate-limit.js';
 import { registerSecurityHeaders } from './security/security-headers.js';
@@ -44,7 +43,6 @@ export async function createApp(options: AppOptions, logger: PinoLogger = create
     // Fastify logs through pino with the request id on every request's lines (reqId).
     loggerInstance: logger,
     logController: new RequestLogController(),
-    childLoggerFactory: requestLogger,
     trustProxy: options.env.TRUST_PROXY,
     // Errors Fastify meets before routing (a malformed %-escape in the path) answer in the one error shape too.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
@@ -56,13 +54,9 @@ export async function createApp(options: AppOptions, logger: PinoLogger = create
     bufferLogs: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
-  decorateRoutePattern(fastify);
   // Probes are polled constantly and answer machines, not browsers: no security headers for them.
   registerSecurityHeaders(fastify, ['/health', '/ready', '/metrics'], '/docs');
   installHttpMetrics(fastify, app.get(AppMetrics));
-  // JSON.stringify, once per answer many requests share (the in-process cache's), kept as the bytes
-  // Fastify then sends as they are (its type says the serializer returns a string: a Buffer is fine).
-  fastify.setReplySerializer(serializeReply as (payload: unknown) => string);
   // Every answer names its request, so a client can quote it back.
   fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('x-request-id', request.id);
@@ -79,7 +73,6 @@ export async function createApp(options: AppOptions, logger: PinoLogger = create
   // The live feed (/ws) is plain WebSocket on Fastify's own HTTP server: one port for both.
   app.useWebSocketAdapter(new WsAdapter(app));
   app.setGlobalPrefix('api', { exclude: UNPREFIXED });
-  app.useGlobalPipes(createValidationPipe());
   app.useGlobalInterceptors(new QueryPolicyInterceptor());
   app.useGlobalFilters(new HttpExceptionFilter());
   // Per client, every route but the probes, in a preHandler after CORS's (an app-wide hook) and before
@@ -92,8 +85,20 @@ export async function createApp(options: AppOptions, logger: PinoLogger = create
   // At preHandler, not in Nest's onRequest hook (enableCors): there Nest also copies the headers to
   // the raw response on every request, for answers ended by Nest middleware, which this app has none of.
   registerCors(fastify, { origin: origins.includes('*') ? true : origins, strictPreflight: false, methods: ['GET', 'HEAD', 'POST', 'DELETE'] });
-  // After CORS and the rate limit: repeated cached reads are answered before Nest's pipeline.
-  installAnswerShortcut(fastify, { cache: app.get(RunCacheService), scope: app.get(RunScope) });
+  // After CORS and the rate limit (both app-wide preHandlers): repeated cached reads are answered
+  // before Nest's pipeline, and are counted by the rate limit like every request.
+  // The speed work, one switch (HTTP_FAST_PATH); it also makes the validation pipe global.
+  const scope = app.get(RunScope);
+  installFastPath(app, {
+    enabled: options.env.HTTP_FAST_PATH,
+    validation: createValidationPipe(),
+    metrics: app.get(AppMetrics),
+    shortcut: {
+      answers: app.get(RunCacheService),
+      continuousRunId: () => scope.peekContinuous(),
+      known: [ApiKeyGuard, QueryPolicyInterceptor, ValidationPipe],
+    },
+  });
 
   const document = SwaggerModule.createDocument(
     app,

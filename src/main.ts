@@ -1,14 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.setup.js';
-import { pinNextTickShape } from './common/next-tick-shape.js';
 import { InvalidEnvironmentError } from './config/env.schema.js';
 import { readEnv } from './config/env.js';
 import { EmbeddedPortInUseError, startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedded-postgres.js';
 import { createRootLogger, PinoNestLogger } from './observability/logger.js';
 
 async function bootstrap(): Promise<void> {
-  // A long-running server: keep nextTick fast past the first full garbage collections.
-  pinNextTickShape();
   const env = readEnv();
   // JSON on stdout from the first line on, embedded PostgreSQL start-up included.
   const pino = createRootLogger(env.LOG_LEVEL);

@@ -5,6 +5,8 @@ import { LeaderboardRepository } from '../src/metrics/leaderboard.repository.js'
 import { LeaderboardService } from '../src/metrics/leaderboard.service.js';
 import { createDatabase, dropDatabase } from './support/database.js';
 import { appendTasks, insertRun, type FixtureRun } from './support/fixtures.js';
+import { validateEnv } from '../src/config/env.schema.js';
+import { fastPathSwitch } from './support/child-app.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 const DASHBOARD = 'http://localhost:3000';
@@ -20,7 +22,10 @@ interface Answer {
   viaNest: boolean;
 }
 
-describe('answer shortcut (repeated cached reads answered before Nest)', () => {
+// With the fast path off (npm run test:e2e:no-fast-path) there is no shortcut to test: the last suite checks that.
+const fastPathOn = validateEnv(fastPathSwitch()).HTTP_FAST_PATH;
+
+(fastPathOn ? describe : describe.skip)('answer shortcut (repeated cached reads answered before Nest)', () => {
   let databaseUrl: string;
   let sut: TestApp;
   let run: FixtureRun;
@@ -135,5 +140,33 @@ describe('answer shortcut (repeated cached reads answered before Nest)', () => {
     expect(Number(last.headers['retry-after'])).toBeGreaterThan(0);
     // Exactly LIMIT reads were answered in this file before the first 429.
     expect(answered).toBe(LIMIT);
+  });
+});
+
+describe('answer shortcut with HTTP_FAST_PATH=false', () => {
+  let databaseUrl: string;
+  let sut: TestApp;
+
+  beforeAll(async () => {
+    databaseUrl = await createDatabase('shortcut_off');
+    sut = await startTestApp(databaseUrl, { HTTP_FAST_PATH: 'false' });
+  }, 60_000);
+
+  afterAll(async () => {
+    await sut?.close();
+    await dropDatabase(databaseUrl);
+  });
+
+  it('answers every repeat through Nest, with the same body', async () => {
+    const run = await insertRun(databaseUrl, { tasks: 20, seed: 4 });
+    const service = jest.spyOn(sut.app.get(LeaderboardService), 'get');
+    const bodies: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const res = await fetch(`${sut.url}/api/metrics/leaderboard?runId=${run.runId}`);
+      expect(res.status).toBe(200);
+      bodies.push(await res.text());
+    }
+    expect(service).toHaveBeenCalledTimes(10);
+    expect(new Set(bodies).size).toBe(1);
   });
 });

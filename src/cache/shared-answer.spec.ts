@@ -1,5 +1,4 @@
-import { jest } from '@jest/globals';
-import { serializeReply, share } from './shared-answer.js';
+import { isShared, share } from './shared-answer.js';
 
 describe('shared answers', () => {
   it('freezes a shared answer all the way down', () => {
@@ -21,22 +20,9 @@ describe('shared answers', () => {
     expect(Object.isFrozen(answer.items[0])).toBe(true);
   });
 
-  it('serialises a shared answer once (to the bytes every request then writes), and anything else every time', () => {
-    const answer = share({ items: [1, 2, 3] });
-    const first = serializeReply(answer);
-    expect(first.toString()).toBe('{"items":[1,2,3]}');
-    const spy = jest.spyOn(JSON, 'stringify');
-    try {
-      expect(serializeReply(answer)).toBe(first);
-      expect(spy).not.toHaveBeenCalled();
-      const plain = { items: [1] };
-      expect(serializeReply(plain)).toBe('{"items":[1]}');
-      plain.items.push(2);
-      expect(serializeReply(plain)).toBe('{"items":[1,2]}');
-      expect(serializeReply('text')).toBe('"text"');
-      expect(serializeReply(null)).toBe('null');
-    } finally {
-      spy.mockRestore();
-    }
+  it('tells a shared answer from any other value', () => {
+    expect(isShared(share({ items: [] }))).toBe(true);
+    expect(isShared({ items: [] })).toBe(false);
+    expect(isShared(null)).toBe(false);
   });
 });

@@ -27,8 +27,8 @@ interface QueryPolicy {
  * /metrics and the docs ignore query strings.
  *
  * It runs after the guards (the rate limit counts the request first) and before the pipes, which
- * therefore see declared parameters only: the query memo of app.validation.ts is keyed by them, and
- * a URL the answer shortcut remembers has had the full path's 200.
+ * therefore see declared parameters only: the fast path's query memo is keyed by them, and
+ * a URL the fast path's answer shortcut remembers has had the full path's 200.
  */
 export class QueryPolicyInterceptor implements NestInterceptor {
   private readonly policies = new WeakMap<object, QueryPolicy>();

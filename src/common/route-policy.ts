@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiConsumes } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { routePattern } from './route-pattern.js';
+import { routePattern } from '../http/fast-path/route-pattern.js';
 
 /** What a route with a body accepts when it does not say: JSON. */
 const JSON_ONLY = ['application/json'] as const;

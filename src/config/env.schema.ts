@@ -146,6 +146,11 @@ export class EnvironmentVariables {
   @IsBoolean({ message: 'must be true or false' })
   TRUST_PROXY = false;
 
+  // The HTTP fast paths (src/http/fast-path): off, the same answers through Nest and the libraries alone.
+  @Transform(toBool)
+  @IsBoolean({ message: 'must be true or false' })
+  HTTP_FAST_PATH = true;
+
   @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: LogLevel = 'info';
 }

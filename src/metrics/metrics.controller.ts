@@ -9,6 +9,7 @@ import { WindowResponse } from './dto/window.response.js';
 import { LeaderboardService } from './leaderboard.service.js';
 import { MetricsService } from './metrics.service.js';
 import { StrategyNamePipe } from './strategy-name.pipe.js';
+import { FastPathAnswer } from '../http/fast-path/fast-path-answer.decorator.js';
 
 @ApiTags('metrics')
 @Controller('metrics')
@@ -19,6 +20,7 @@ export class MetricsController {
   ) {}
 
   @Get('leaderboard')
+  @FastPathAnswer()
   @ApiOperation({ summary: "Every strategy's standing in a run, computed over all its stored results (cached per run data version)" })
   @ApiOkResponse({ type: LeaderboardResponse })
   @ApiBadRequest()
@@ -38,6 +40,7 @@ export class MetricsController {
   }
 
   @Get('windows')
+  @FastPathAnswer()
   @ApiOperation({ summary: "A run's per-strategy windows of K tasks as a time series (by window start, then strategy)" })
   @ApiPageResponse(WindowResponse)
   @ApiNotFound('The run (or, with runId omitted, a continuous run)')

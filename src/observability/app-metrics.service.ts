@@ -1,8 +1,18 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { CacheService } from '../cache/cache.service.js';
-import { RequestHistogram } from './request-histogram.js';
 import type { RunMetricsSink } from '../runs/execution/run-execution.js';
+
+const HTTP_DURATION = {
+  name: 'http_request_duration_seconds',
+  help: 'HTTP request duration by route pattern, method and status',
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+};
+
+/** A histogram of request durations labelled by route, method and status. */
+export interface HttpDurationHistogram {
+  observe(route: string, method: string, status: number, seconds: number): void;
+}
 
 /**
  * The service's Prometheus metrics. A registry of its own per app instance (not prom-client's
@@ -13,11 +23,7 @@ export class AppMetrics {
   readonly registry = new Registry();
   private websocketClients: () => number = () => 0;
 
-  private readonly httpDuration = new RequestHistogram(
-    'http_request_duration_seconds',
-    'HTTP request duration by route pattern, method and status',
-    [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-  );
+  private httpDuration: HttpDurationHistogram;
 
   private readonly tasksProcessed = new Counter({
     name: 'simulation_tasks_processed_total',
@@ -52,8 +58,8 @@ export class AppMetrics {
 
   constructor(@Optional() cache?: CacheService) {
     collectDefaultMetrics({ register: this.registry });
-    // Not one of prom-client's classes, but what its registry asks of a metric (see RequestHistogram).
-    this.registry.registerMetric(this.httpDuration as unknown as Histogram);
+    const http = new Histogram({ ...HTTP_DURATION, labelNames: ['route', 'method', 'status'] as const, registers: [this.registry] });
+    this.httpDuration = { observe: (route, method, status, seconds) => http.observe({ route, method, status: String(status) }, seconds) };
     // CacheService keeps its own counters: read them at scrape time rather than instrument it.
     const counters = () => cache?.counters ?? { hits: 0, misses: 0, errors: 0 };
     for (const [name, key] of [['hits', 'hits'], ['misses', 'misses'], ['errors', 'errors']] as const) {
@@ -85,6 +91,18 @@ export class AppMetrics {
 
   observeHttp(route: string, method: string, status: number, seconds: number): void {
     this.httpDuration.observe(route, method, status, seconds);
+  }
+
+  /**
+   * Replaces prom-client's histogram of HTTP durations with one `make` builds from its name, help
+   * and buckets, which prom-client's registry formats the same way (before the first request).
+   */
+  useHttpHistogram(make: (name: string, help: string, buckets: readonly number[]) => HttpDurationHistogram): void {
+    this.registry.removeSingleMetric(HTTP_DURATION.name);
+    const histogram = make(HTTP_DURATION.name, HTTP_DURATION.help, HTTP_DURATION.buckets);
+    // Not one of prom-client's classes, but what its registry asks of a metric.
+    this.registry.registerMetric(histogram as unknown as Histogram);
+    this.httpDuration = histogram;
   }
 
   /** The hooks a run of this kind calls (see RunExecution). */

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { routePattern } from '../common/route-pattern.js';
+import { routePattern } from '../http/fast-path/route-pattern.js';
 import type { AppMetrics } from './app-metrics.service.js';
 
 /** Times every answered request into http_request_duration_seconds, labelled by route pattern, never the raw URL. */

@@ -6,6 +6,7 @@ import { ComparativeQuery, ListResultsQuery } from './dto/list-results.query.js'
 import { ResultResponse } from './dto/result.response.js';
 import { ResultsExportService } from './results-export.service.js';
 import { ResultsService } from './results.service.js';
+import { FastPathAnswer } from '../http/fast-path/fast-path-answer.decorator.js';
 
 @ApiTags('results')
 @Controller('results')
@@ -25,6 +26,7 @@ export class ResultsController {
   }
 
   @Get('comparative')
+  @FastPathAnswer()
   @ApiOperation({ summary: 'Per task (latest first), every strategy side by side; ?format=csv streams the whole run, one line per task' })
   @ApiProduces('application/json', 'text/csv')
   @ApiExtraModels(StrategyOutcome)

@@ -5,7 +5,7 @@ import type { ConfigService } from '@nestjs/config';
 import fastifyRateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
-import { decorateRoutePattern } from '../common/route-pattern.js';
+import { decorateRoutePattern } from '../http/fast-path/route-pattern.js';
 import { RedisConnection } from '../redis/redis.connection.js';
 import { rateLimitOptions } from './rate-limit.js';
 

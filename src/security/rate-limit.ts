@@ -2,7 +2,7 @@ import fastifyRateLimit, { type RateLimitPluginOptions } from '@fastify/rate-lim
 import { HttpException, HttpStatus } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Redis } from 'ioredis';
-import { routePattern } from '../common/route-pattern.js';
+import { routePattern } from '../http/fast-path/route-pattern.js';
 
 // Probes and scrapes come from the platform, often many a minute from one address: never limited.
 export const UNLIMITED_ROUTES: ReadonlySet<string> = new Set(['/health', '/ready', '/metrics']);

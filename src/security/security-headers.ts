@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import helmet, { type HelmetOptions } from 'helmet';
-import { routePattern } from '../common/route-pattern.js';
+import { routePattern } from '../http/fast-path/route-pattern.js';
 
 // Swagger UI at /docs loads its scripts from /docs itself but styles itself inline; images include data: URIs.
 // No upgrade-insecure-requests: the service is reached over plain HTTP inside the cluster.

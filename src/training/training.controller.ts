@@ -7,6 +7,7 @@ import { ListTrainingDataQuery, ModelQuery } from './dto/list-training-data.quer
 import { ModelResponse, TrainingStatsResponse } from './dto/training-stats.response.js';
 import { TrainingSampleResponse } from './dto/training-sample.response.js';
 import { TrainingService } from './training.service.js';
+import { FastPathAnswer } from '../http/fast-path/fast-path-answer.decorator.js';
 
 @ApiTags('training')
 @Controller('training')
@@ -32,6 +33,7 @@ export class TrainingController {
   }
 
   @Get('stats')
+  @FastPathAnswer()
   @ApiOperation({ summary: "Sample count and the label's distribution for a run" })
   @ApiOkResponse({ type: TrainingStatsResponse })
   @ApiBadRequest()
@@ -41,6 +43,7 @@ export class TrainingController {
   }
 
   @Get('model')
+  @FastPathAnswer()
   @ApiOperation({ summary: "The run's current hybrid_ml model version (R², MAE, importances) and its history, newest first" })
   @ApiOkResponse({ type: ModelResponse })
   @ApiBadRequest()

@@ -4,6 +4,11 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
+/** HTTP_FAST_PATH as the test runner was given it (so that apps under test honour it), or nothing. */
+export function fastPathSwitch(): Record<string, string> {
+  return process.env.HTTP_FAST_PATH === undefined ? {} : { HTTP_FAST_PATH: process.env.HTTP_FAST_PATH };
+}
+
 export interface ChildApp {
   child: ChildProcess;
   output: () => string;
@@ -22,7 +27,7 @@ export function spawnApp(env: Record<string, string>, options: SpawnOptions = {}
   const child = spawn(process.execPath, [path.join(ROOT, 'dist/main.js')], {
     cwd: options.cwd ?? ROOT,
     detached: options.detached ?? false,
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', SIM_AUTOSTART: 'false', ...env },
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', SIM_AUTOSTART: 'false', ...fastPathSwitch(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

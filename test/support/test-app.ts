@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../src/app.setup.js';
 import { validateEnv } from '../../src/config/env.schema.js';
-import { ROOT } from './child-app.js';
+import { fastPathSwitch, ROOT } from './child-app.js';
 import { createDatabase, dropDatabase } from './database.js';
 import { freePort } from './ports.js';
 import { TcpProxy } from './tcp-proxy.js';
@@ -33,7 +33,8 @@ export interface StartOptions {
  * For an app a test starts and stops itself; a suite's one app comes from useTestApp.
  */
 export async function startTestApp(databaseUrl: string, env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestApp> {
-  const config = validateEnv({ SIM_AUTOSTART: 'false', LOG_LEVEL: 'silent', ...env, DATABASE_URL: databaseUrl });
+  // HTTP_FAST_PATH from the runner's environment: `npm run test:e2e:no-fast-path` runs suites with it off.
+  const config = validateEnv({ SIM_AUTOSTART: 'false', LOG_LEVEL: 'silent', ...fastPathSwitch(), ...env, DATABASE_URL: databaseUrl });
   const app = await createApp({ env: config, databaseUrl, forestFitWorker: BUILT_FOREST_FIT_WORKER });
   const routes: RegisteredRoute[] = [];
   if (options.routes) {

@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import { pino, type Logger } from 'pino';
-import { requestLogger } from './logger.js';
+import { requestLogger } from './request-logger.js';
 
 function capture(level: string): { root: Logger; lines: Record<string, unknown>[] } {
   const lines: Record<string, unknown>[] = [];
