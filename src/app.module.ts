@@ -40,7 +40,7 @@ export class AppModule {
         // The validated env is the only source: process.env was read once, in config/env.ts.
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, skipProcessEnv: true, load: [() => ({ ...env, DATABASE_URL: databaseUrl })] }),
         TypeOrmModule.forRootAsync({
-          useFactory: () => buildDataSourceOptions({ url: databaseUrl, poolSize: env.DB_POOL_SIZE, migrationsRun: env.DB_MIGRATIONS_RUN }),
+          useFactory: () => buildDataSourceOptions({ url: databaseUrl, poolSize: env.DB_POOL_SIZE, migrationsRun: env.DB_MIGRATIONS_RUN, idleInTransactionMs: 2 * env.SIM_LEADER_LEASE_MS }),
           dataSourceFactory: createDataSource,
         }),
         EventEmitterModule.forRoot(),

@@ -8,12 +8,16 @@ export interface DatabaseSettings {
   url: string;
   poolSize: number;
   migrationsRun: boolean;
+  /** idle_in_transaction_session_timeout of the pool's sessions, ms (unset: PostgreSQL's default, none). */
+  idleInTransactionMs?: number;
 }
 
-// Migrations live in the top-level migrations/ folder and are compiled to dist/migrations by the
-// build; this file sits two levels below the project root both as src/database/*.ts and as
-// dist/database/*.js, so one relative path finds them from either.
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../dist/migrations/', import.meta.url));
+// Migrations live in the top-level migrations/ folder, and the build compiles them next to the
+// compiled app (this file's ../migrations/). Run from its TypeScript source (the tests), this file
+// loads the migrations' own sources, which the test runner compiles as it loads them.
+const COMPILED = import.meta.url.endsWith('.js');
+export const MIGRATIONS_DIR = fileURLToPath(new URL(COMPILED ? '../migrations/' : '../../migrations/', import.meta.url));
+const MIGRATION_FILE = COMPILED ? /\.js$/ : /(?<!\.d)\.ts$/;
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -22,7 +26,7 @@ type MigrationClass = new () => MigrationInterface;
  * TypeORM's glob loader so that every loader (node, the test runner) resolves them the same way.
  */
 export async function loadMigrations(dir = MIGRATIONS_DIR): Promise<MigrationClass[]> {
-  const files = (await readdir(dir)).filter((f) => f.endsWith('.js')).sort();
+  const files = (await readdir(dir)).filter((f) => MIGRATION_FILE.test(f)).sort();
   const modules = await Promise.all(files.map((f) => import(pathToFileURL(path.join(dir, f)).href) as Promise<Record<string, unknown>>));
   return modules.flatMap((m) => Object.values(m).filter((v): v is MigrationClass => typeof v === 'function'));
 }
@@ -46,6 +50,10 @@ export async function buildDataSourceOptions(settings: DatabaseSettings): Promis
       connectionTimeoutMillis: 1000,
       idleTimeoutMillis: 10_000,
       keepAlive: true,
+      // A transaction left open by a process that froze (or lost its network) holds its row locks
+      // until PostgreSQL ends it: so that another replica can take the run over, it is ended after
+      // this long idle (twice the leader's lease).
+      ...(settings.idleInTransactionMs ? { idle_in_transaction_session_timeout: settings.idleInTransactionMs } : {}),
     },
   };
 }
