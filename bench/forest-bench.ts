@@ -1,5 +1,5 @@
 // Our regression forest against ml-random-forest on the engine's own training data (not a test):
-// `npm run bench:forest [-- --sizes 500,2000,10000 --seed 42 --budget-s 120]`.
+// `npm run bench:forest [-- --sizes 500,1000,2000,10000 --seed 42 --budget-s 120]`.
 //
 // The rows are what hybrid_ml's learner sees: generated tasks, their five features and the oracle's f*.
 // Both forests fit the target PlacementModel gives its forest (the transfer's share per unit of
@@ -22,7 +22,7 @@ function option(name: string, fallback: string): string {
   return at >= 0 ? process.argv[at + 1] : fallback;
 }
 
-const sizes = option('sizes', '500,2000,10000').split(',').map(Number);
+const sizes = option('sizes', '500,1000,2000,10000').split(',').map(Number);
 const seed = Number(option('seed', '42'));
 // ml-random-forest's splits cost O(rows²) per feature and node: past this projected fit time it is timed on
 // one tree only, and its accuracy is not measured.
