@@ -1,42 +1,11 @@
-import { WebSocket } from 'ws';
 import { LiveFeedService } from '../src/live/live-feed.service.js';
 import { LiveRelay } from '../src/live/live-relay.service.js';
+import { FeedClient } from './support/feed-client.js';
 import { HAS_REDIS_SERVER, RedisServer } from './support/redis-server.js';
 import { useTestApp } from './support/test-app.js';
 
 const STRATEGIES = ['round_robin', 'random', 'greedy', 'hybrid_ml', 'rl_agent', 'oracle', 'eft'];
 const GPUS = 4;
-
-type Message = Record<string, unknown> & { type: string };
-
-/** A dashboard client: every message it received, with its arrival time. */
-class FeedClient {
-  readonly messages: { at: number; body: Message }[] = [];
-  private constructor(readonly socket: WebSocket) {
-    socket.on('message', (data) => this.messages.push({ at: Date.now(), body: JSON.parse(String(data)) as Message }));
-  }
-
-  static async connect(url: string): Promise<FeedClient> {
-    const socket = new WebSocket(url);
-    await new Promise<void>((resolve, reject) => {
-      socket.once('open', () => resolve());
-      socket.once('error', reject);
-    });
-    return new FeedClient(socket);
-  }
-
-  ofType(type: string): { at: number; body: Message }[] {
-    return this.messages.filter((m) => m.body.type === type);
-  }
-
-  async close(): Promise<void> {
-    if (this.socket.readyState === WebSocket.CLOSED) return;
-    await new Promise<void>((resolve) => {
-      this.socket.once('close', () => resolve());
-      this.socket.close();
-    });
-  }
-}
 
 async function until(timeoutMs: number, check: () => boolean | Promise<boolean>, what: string): Promise<void> {
   const started = Date.now();
