@@ -12,6 +12,9 @@ export const PRESENCE_CHECK_MS = 1_000;
 
 type Deliver = (text: string) => void;
 
+// ioredis's error for a command past its commandTimeout.
+const COMMAND_TIMED_OUT = 'Command timed out';
+
 /**
  * Carries the feed's messages from the replica that simulates to the clients of every replica.
  * With REDIS_URL: messages are published on one Redis pub/sub channel, to which every replica
@@ -118,7 +121,9 @@ export class LiveRelay implements OnApplicationShutdown {
     if (deliveredHere) this.deliver(text);
     publisher.publish(this.channel, text).catch((e: Error) => {
       this.warnOnce(`publish: ${e.message}`);
-      if (!deliveredHere) this.deliverSafely(text);
+      // Not sent (Redis unreachable): this replica's clients get it directly. A command that timed
+      // out was sent and may still be delivered once Redis answers, so it is not sent twice.
+      if (!deliveredHere && e.message !== COMMAND_TIMED_OUT) this.deliverSafely(text);
     });
   }
 
