@@ -1,40 +1,11 @@
-import { WebSocket } from 'ws';
 import { LiveFeedService } from '../src/live/live-feed.service.js';
+import { LiveRelay } from '../src/live/live-relay.service.js';
+import { FeedClient } from './support/feed-client.js';
+import { HAS_REDIS_SERVER, RedisServer } from './support/redis-server.js';
 import { useTestApp } from './support/test-app.js';
 
 const STRATEGIES = ['round_robin', 'random', 'greedy', 'hybrid_ml', 'rl_agent', 'oracle', 'eft'];
 const GPUS = 4;
-
-type Message = Record<string, unknown> & { type: string };
-
-/** A dashboard client: every message it received, with its arrival time. */
-class FeedClient {
-  readonly messages: { at: number; body: Message }[] = [];
-  private constructor(readonly socket: WebSocket) {
-    socket.on('message', (data) => this.messages.push({ at: Date.now(), body: JSON.parse(String(data)) as Message }));
-  }
-
-  static async connect(url: string): Promise<FeedClient> {
-    const socket = new WebSocket(url);
-    await new Promise<void>((resolve, reject) => {
-      socket.once('open', () => resolve());
-      socket.once('error', reject);
-    });
-    return new FeedClient(socket);
-  }
-
-  ofType(type: string): { at: number; body: Message }[] {
-    return this.messages.filter((m) => m.body.type === type);
-  }
-
-  async close(): Promise<void> {
-    if (this.socket.readyState === WebSocket.CLOSED) return;
-    await new Promise<void>((resolve) => {
-      this.socket.once('close', () => resolve());
-      this.socket.close();
-    });
-  }
-}
 
 async function until(timeoutMs: number, check: () => boolean | Promise<boolean>, what: string): Promise<void> {
   const started = Date.now();
@@ -47,15 +18,36 @@ async function until(timeoutMs: number, check: () => boolean | Promise<boolean>,
 
 const isNumber = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
 
-describe(LiveFeedService.name, () => {
+// The same feed whether messages go straight to this replica's clients or round through Redis pub/sub.
+const BACKENDS = HAS_REDIS_SERVER ? (['local', 'redis'] as const) : (['local'] as const);
+
+describe.each(BACKENDS)(`${LiveFeedService.name} (%s)`, (backend) => {
+  let redis: RedisServer | undefined;
   // 50 tasks/s: faster than the feed's 10 messages/s, so throttling shows; a retrain every 50 tasks.
-  const sut = useTestApp('live', { SIM_TICK_MS: '20', SIM_RETRAIN_INTERVAL: '50', SIM_RETRAIN_LAG: '10', SIM_CHECKPOINT_TASKS: '1000' });
+  const sut = useTestApp(
+    `live_${backend}`,
+    { SIM_TICK_MS: '20', SIM_RETRAIN_INTERVAL: '50', SIM_RETRAIN_LAG: '10', SIM_CHECKPOINT_TASKS: '1000' },
+    {
+      beforeStart: async () => {
+        if (backend === 'local') return;
+        redis = await RedisServer.start();
+        return { REDIS_URL: redis.url };
+      },
+    },
+  );
+  afterAll(async () => {
+    await redis?.stop();
+  });
   let wsUrl: string;
 
   beforeAll(async () => {
     wsUrl = `${sut.url.replace(/^http/, 'ws')}/ws`;
     const res = await fetch(`${sut.url}/api/start`, { method: 'POST' });
     expect(res.status).toBe(200);
+  });
+
+  it(`relays messages ${backend === 'redis' ? 'through Redis' : 'in process'}`, () => {
+    expect(sut.app.get(LiveRelay).backend).toBe(backend);
   });
 
   it('counts connected clients', async () => {

@@ -4,6 +4,7 @@ import { WebSocket } from 'ws';
 import { AppMetrics } from '../observability/app-metrics.service.js';
 import { onRunEvent, RUN_DATA_CHANGED, RUN_RETRAIN, RUN_TASK, type RetrainEvent, type RunDataChanged, type TaskEvent } from '../runs/run-events.js';
 import { retrainNotification, simulationUpdate } from './live-messages.js';
+import { LiveRelay } from './live-relay.service.js';
 
 // At most 10 simulation_update messages a second; the ones in between are dropped.
 export const MIN_UPDATE_INTERVAL_MS = 100;
@@ -12,8 +13,9 @@ const MAX_BUFFERED_BYTES = 1024 * 1024;
 
 /**
  * The dashboard's live feed: the continuous run's tasks and retrains, pushed to every connected
- * WebSocket. Nothing is computed while nobody listens (the run may step thousands of tasks a
- * second), and updates are throttled, always ending on the latest task.
+ * WebSocket of every replica (LiveRelay carries them from the replica that simulates). Nothing is
+ * computed while nobody listens (the run may step thousands of tasks a second), and updates are
+ * throttled, always ending on the latest task.
  */
 @Injectable()
 export class LiveFeedService implements OnModuleInit, OnModuleDestroy {
@@ -26,9 +28,11 @@ export class LiveFeedService implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly emitter: EventEmitter2,
     private readonly metrics: AppMetrics,
+    private readonly relay: LiveRelay,
   ) {}
 
   onModuleInit(): void {
+    this.relay.start((text) => this.send(text));
     onRunEvent(this.emitter, RUN_TASK, (event) => this.onTask(event));
     onRunEvent(this.emitter, RUN_RETRAIN, (event) => this.onRetrain(event));
     onRunEvent(this.emitter, RUN_DATA_CHANGED, (event) => this.onRunDataChanged(event));
@@ -48,14 +52,21 @@ export class LiveFeedService implements OnModuleInit, OnModuleDestroy {
 
   attach(socket: WebSocket): void {
     this.sockets.add(socket);
+    this.relay.clientsChanged(this.sockets.size);
   }
 
   detach(socket: WebSocket): void {
     this.sockets.delete(socket);
+    this.relay.clientsChanged(this.sockets.size);
+  }
+
+  /** Whether a message built now would reach a client, here or on another replica. */
+  private get listening(): boolean {
+    return this.relay.listening(this.sockets.size);
   }
 
   private onTask(event: TaskEvent): void {
-    if (this.sockets.size === 0) return;
+    if (!this.listening) return;
     // Only the latest task is kept; the message is built when it is sent, so dropped tasks cost nothing.
     this.pending = event;
     if (this.timer) return;
@@ -71,8 +82,8 @@ export class LiveFeedService implements OnModuleInit, OnModuleDestroy {
   }
 
   private onRetrain({ info }: RetrainEvent): void {
-    if (this.sockets.size === 0) return;
-    this.guarded(() => this.broadcast(retrainNotification(info)));
+    if (!this.listening) return;
+    this.guarded(() => this.relay.publish(JSON.stringify(retrainNotification(info))));
   }
 
   /** A run deleted (or all cleared): an update of it still waiting to be sent is dropped. */
@@ -83,13 +94,13 @@ export class LiveFeedService implements OnModuleInit, OnModuleDestroy {
   private sendPending(): void {
     const event = this.pending;
     this.pending = null;
-    if (!event || this.sockets.size === 0) return;
+    if (!event || !this.listening) return;
     this.lastSentAt = Date.now();
-    this.guarded(() => this.broadcast(simulationUpdate(event.step, event.engine)));
+    this.guarded(() => this.relay.publish(JSON.stringify(simulationUpdate(event.step, event.engine))));
   }
 
-  private broadcast(message: object): void {
-    const text = JSON.stringify(message);
+  /** One message, built on whichever replica simulates, to this replica's clients. */
+  private send(text: string): void {
     for (const socket of this.sockets) {
       if (socket.readyState === WebSocket.OPEN && socket.bufferedAmount < MAX_BUFFERED_BYTES) socket.send(text);
     }
