@@ -144,6 +144,17 @@ describe('several replicas on one database: one leads the continuous run', () =>
     expect(await simulating(alive())).toHaveLength(1);
   });
 
+  it('answers placements about the continuous run on any replica: live on the leader, from its checkpoint elsewhere', async () => {
+    await until(async () => (await query<{ c: boolean }>(databaseUrl, "SELECT rng_state IS NOT NULL AS c FROM simulation_state WHERE id = $1", [runId]))[0].c, 60_000, 'a checkpoint');
+    const [leader] = await simulating(alive());
+    const task = { size: 2500, computeIntensity: 0.7, memoryRequired: 1200 };
+    for (const r of alive()) {
+      const answer = await postJson(`${r.base}/api/tasks/placement`, task);
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({ runId, source: r === leader ? 'live' : 'checkpoint' });
+    }
+  });
+
   it('stores the rows of an uninterrupted run: none lost, none twice', async () => {
     const [any] = alive();
     await postJson(`${any.base}/api/simulation/pause`, {});

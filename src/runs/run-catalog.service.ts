@@ -35,6 +35,13 @@ export class RunCatalog {
     return runId !== null && engine !== null ? { runId, engine } : null;
   }
 
+  /** The continuous run when another replica leads it: the newest, while it is running or paused. */
+  async continuousRunElsewhere(): Promise<number | null> {
+    if (this.continuous.runId !== null) return null;
+    const run = await this.runs.latestContinuous();
+    return run && (run.status === 'running' || run.status === 'paused') ? run.id : null;
+  }
+
   /** The newest continuous run, running or not (its data stays readable after a stop). */
   async latestContinuousId(): Promise<number | null> {
     return this.continuous.runId ?? (await this.runs.latestContinuousId()) ?? null;

@@ -82,8 +82,11 @@ export class PlacementService {
     if (scope.machine === 'empty') return { runId: null, source: 'empty', engine: this.idleEngine(scope.gpus) };
     if (scope.runId === undefined) {
       const continuous = this.runs.continuousRun();
-      if (!continuous) throw new ConflictException('no continuous run: start one first, or give runId or machine "empty"');
-      return { runId: continuous.runId, source: 'live', engine: continuous.engine };
+      if (continuous) return { runId: continuous.runId, source: 'live', engine: continuous.engine };
+      // Another replica leads the continuous run: its machines as last checkpointed.
+      const elsewhere = await this.runs.continuousRunElsewhere();
+      if (elsewhere === null) throw new ConflictException('no continuous run: start one first, or give runId or machine "empty"');
+      return { runId: elsewhere, source: 'checkpoint', engine: await this.checkpointEngine(elsewhere) };
     }
     const runId = scope.runId;
     const live = this.runs.liveEngine(runId);
