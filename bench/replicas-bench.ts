@@ -1,0 +1,121 @@
+// Replicas benchmark (not a test): `npm run bench:replicas`. Built service processes on one scratch
+// database (DATABASE_URL's server) and, for the queue, REDIS_URL. Prints three tables:
+//  1. GET /health latency, idle and while a batch of BENCH_TASKS (100,000) tasks runs on the same replica;
+//  2. the continuous run's rate (SIM_TICK_MS=0), alone and under 100 connections of mixed reads;
+//  3. batch throughput: BENCH_RUNS runs of BENCH_RUN_TASKS tasks over one worker replica, then two.
+import autocannon from 'autocannon';
+import { scratchDatabase, startApp, waitForRun, type AppProcess } from './support/app-process.js';
+
+const BATCH_TASKS = Number(process.env.BENCH_TASKS ?? 100_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 4);
+const RUN_TASKS = Number(process.env.BENCH_RUN_TASKS ?? 20_000);
+const LOAD_S = Number(process.env.BENCH_DURATION_S ?? 10);
+const BASE_ENV = { HOST: '127.0.0.1', THROTTLE_LIMIT: '100000000', ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}) };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function postRun(base: string, tasks: number, seed: number): Promise<number> {
+  const res = await fetch(`${base}/api/simulation/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'batch', tasks, seed }) });
+  if (res.status !== 202) throw new Error(`POST runs: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { id: number }).id;
+}
+
+async function continuousTasks(base: string): Promise<number> {
+  return ((await (await fetch(`${base}/api/simulation/status`)).json()) as { tasksProcessed: number }).tasksProcessed;
+}
+
+async function health(base: string, seconds: number): Promise<autocannon.Result> {
+  return autocannon({ url: `${base}/health`, connections: 10, duration: seconds });
+}
+
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+
+async function healthDuringBatch(): Promise<void> {
+  const db = await scratchDatabase('hms_replicas_health');
+  const app = await startApp(db.url, BASE_ENV);
+  try {
+    const idle = await health(app.url, 5);
+    const since = performance.now();
+    const id = await postRun(app.url, BATCH_TASKS, 7);
+    // Measured while the batch runs (it takes longer than this on this machine).
+    await sleep(500);
+    const busy = await health(app.url, 5);
+    const done = await waitForRun(app.url, id, since);
+    console.log('\n/health while a batch runs on the same replica (10 connections, 5 s each)');
+    console.log('| | req/s | p50 | p99 |');
+    console.log('| --- | --- | --- | --- |');
+    console.log(`| idle | ${Math.round(idle.requests.average)} | ${ms(idle.latency.p50)} | ${ms(idle.latency.p99)} |`);
+    console.log(`| batch of ${BATCH_TASKS} running | ${Math.round(busy.requests.average)} | ${ms(busy.latency.p50)} | ${ms(busy.latency.p99)} |`);
+    console.log(`(the batch took ${(done / 1000).toFixed(1)} s: ${Math.round(BATCH_TASKS / (done / 1000))} tasks/s)`);
+  } finally {
+    await app.stop();
+    await db.drop();
+  }
+}
+
+async function continuousUnderLoad(): Promise<void> {
+  const db = await scratchDatabase('hms_replicas_continuous');
+  const app = await startApp(db.url, { ...BASE_ENV, SIM_AUTOSTART: 'true', SIM_TICK_MS: '0' });
+  try {
+    await sleep(3000);
+    const rate = async (during: Promise<unknown>): Promise<number> => {
+      const [t0, n0] = [performance.now(), await continuousTasks(app.url)];
+      await during;
+      return ((await continuousTasks(app.url)) - n0) / ((performance.now() - t0) / 1000);
+    };
+    const alone = await rate(sleep(LOAD_S * 1000));
+    const requests: autocannon.Request[] = [
+      { method: 'GET', path: '/api/metrics/leaderboard' },
+      { method: 'GET', path: '/api/results/comparative?limit=50' },
+      { method: 'GET', path: '/api/simulation/status' },
+      { method: 'GET', path: '/api/training/stats' },
+    ];
+    let load: autocannon.Result | undefined;
+    const loaded = await rate(autocannon({ url: app.url, connections: 100, duration: LOAD_S, requests }).then((r) => (load = r)));
+    console.log(`\nthe continuous run (SIM_TICK_MS=0), ${LOAD_S} s each`);
+    console.log('| | tasks/s | reads/s | read p99 |');
+    console.log('| --- | --- | --- | --- |');
+    console.log(`| alone | ${Math.round(alone)} | – | – |`);
+    console.log(`| 100 connections of reads | ${Math.round(loaded)} (${((100 * loaded) / alone).toFixed(0)}%) | ${Math.round(load!.requests.average)} | ${ms(load!.latency.p99)} |`);
+  } finally {
+    await app.stop();
+    await db.drop();
+  }
+}
+
+async function batchThroughput(workers: number): Promise<number> {
+  const db = await scratchDatabase(`hms_replicas_${workers}w`);
+  const apps: AppProcess[] = [];
+  try {
+    for (let i = 0; i < workers; i++) apps.push(await startApp(db.url, { ...BASE_ENV, SIM_WORKER: 'true' }));
+    const since = performance.now();
+    const ids: number[] = [];
+    for (let i = 0; i < RUNS; i++) ids.push(await postRun(apps[i % apps.length].url, RUN_TASKS, 100 + i));
+    for (const id of ids) await waitForRun(apps[0].url, id, since);
+    return (RUNS * RUN_TASKS) / ((performance.now() - since) / 1000);
+  } finally {
+    for (const app of apps) await app.stop();
+    await db.drop();
+  }
+}
+
+async function main(): Promise<void> {
+  await healthDuringBatch();
+  await continuousUnderLoad();
+  if (!process.env.REDIS_URL) {
+    console.log('\nbatch throughput over replicas: needs REDIS_URL (the queue); skipped');
+    return;
+  }
+  const one = await batchThroughput(1);
+  const two = await batchThroughput(2);
+  console.log(`\nbatch throughput: ${RUNS} runs of ${RUN_TASKS} tasks, posted to the replicas in turn`);
+  console.log('| worker replicas | tasks/s | vs one |');
+  console.log('| --- | --- | --- |');
+  console.log(`| 1 | ${Math.round(one)} | 1.00 |`);
+  console.log(`| 2 | ${Math.round(two)} | ${(two / one).toFixed(2)} |`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
