@@ -1,24 +1,18 @@
-import { Redis } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
 
-/**
- * A Redis connection for the live feed. `publisher` fails a command at once while disconnected (a
- * message is dropped, never queued behind an outage) and after COMMAND_TIMEOUT_MS without an
- * answer (a frozen server holds nothing for long); `subscriber` keeps its SUBSCRIBE queued
- * until it connects and subscribes again after every reconnection. Both reconnect forever,
- * backing off to 2 s, and start connecting in the background.
- */
+/** A publish waits this long for Redis at most (a frozen server holds nothing for long). */
 export const COMMAND_TIMEOUT_MS = 1_000;
 
-export function createLiveRedis(url: string, role: 'publisher' | 'subscriber'): Redis {
-  return new Redis(url, {
-    connectionName: `live-feed-${role}`,
-    connectTimeout: 2_000,
-    enableOfflineQueue: role === 'subscriber',
-    maxRetriesPerRequest: role === 'subscriber' ? null : 0,
-    commandTimeout: role === 'publisher' ? COMMAND_TIMEOUT_MS : undefined,
-    retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 5), 2_000),
-  });
-}
+/**
+ * The live feed's connections, opened through the Redis module: `publisher` fails a command at
+ * once while disconnected (a message is dropped, never queued behind an outage) and after
+ * COMMAND_TIMEOUT_MS; `subscriber` keeps its SUBSCRIBE queued until it connects and subscribes
+ * again after every reconnection.
+ */
+export const LIVE_CONNECTIONS = {
+  publisher: { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: COMMAND_TIMEOUT_MS },
+  subscriber: { enableOfflineQueue: true, maxRetriesPerRequest: null },
+} satisfies Record<string, RedisOptions>;
 
 /**
  * Where replicas of one deployment meet: they share a Redis and a database, so the feed's channel

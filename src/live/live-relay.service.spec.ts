@@ -1,10 +1,12 @@
 import { ConfigService } from '@nestjs/config';
 import type { EnvironmentVariables } from '../config/env.schema.js';
+import { RedisConnection } from '../redis/redis.connection.js';
 import { LiveRelay } from './live-relay.service.js';
 import { liveKeyPrefix } from './live-redis.js';
 
 function relay(env: Record<string, string>): LiveRelay {
-  return new LiveRelay(new ConfigService<EnvironmentVariables, true>(env));
+  const config = new ConfigService<EnvironmentVariables, true>(env);
+  return new LiveRelay(config, new RedisConnection(config));
 }
 
 describe(LiveRelay.name, () => {

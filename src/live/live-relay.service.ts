@@ -2,7 +2,8 @@ import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Redis } from 'ioredis';
 import type { EnvironmentVariables } from '../config/env.schema.js';
-import { createLiveRedis, liveKeyPrefix } from './live-redis.js';
+import { RedisConnection } from '../redis/redis.connection.js';
+import { LIVE_CONNECTIONS, liveKeyPrefix } from './live-redis.js';
 
 /** How long a replica's "I have clients" mark lives without being renewed, and how often it is renewed. */
 export const PRESENCE_TTL_MS = 3_000;
@@ -39,7 +40,10 @@ export class LiveRelay implements OnApplicationShutdown {
   private presenceCheckInFlight = false;
   private lastError = '';
 
-  constructor(config: ConfigService<EnvironmentVariables, true>) {
+  constructor(
+    config: ConfigService<EnvironmentVariables, true>,
+    private readonly redis: RedisConnection,
+  ) {
     this.redisUrl = config.get('REDIS_URL', { infer: true });
     const prefix = liveKeyPrefix(config.get('DATABASE_URL', { infer: true }) ?? 'postgres://localhost/postgres');
     this.channel = `${prefix}:messages`;
@@ -54,8 +58,9 @@ export class LiveRelay implements OnApplicationShutdown {
   start(deliver: Deliver): void {
     this.deliver = deliver;
     if (!this.redisUrl) return;
-    this.publisher = createLiveRedis(this.redisUrl, 'publisher');
-    this.subscriber = createLiveRedis(this.redisUrl, 'subscriber');
+    this.publisher = this.redis.open('live-feed-publisher', LIVE_CONNECTIONS.publisher);
+    this.subscriber = this.redis.open('live-feed-subscriber', LIVE_CONNECTIONS.subscriber);
+    if (!this.publisher || !this.subscriber) return;
     for (const client of [this.publisher, this.subscriber]) {
       client.on('error', (e: Error) => this.warnOnce(e.message));
       client.on('ready', () => (this.lastError = ''));

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { redisInsStore } from 'cache-manager-redis-yet';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import type { EnvironmentVariables } from '../config/env.schema.js';
 import { withTimeout } from './with-timeout.js';
 
@@ -40,6 +40,7 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
   readonly commandTimeoutMs: number;
   readonly client: Redis | null = null;
   readonly cacheClient: CacheStoreClient | null = null;
+  private readonly opened: Redis[] = [];
   private lastError = '';
 
   constructor(config: ConfigService<EnvironmentVariables, true>) {
@@ -68,6 +69,20 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
     events.on('ready', () => (this.lastError = ''));
   }
 
+  /**
+   * One more ioredis connection to REDIS_URL, for a user whose needs differ from `client`'s (a
+   * pub/sub subscriber, which must be a connection of its own; a publisher with a longer command
+   * timeout; a queue): the same reconnection, connect timeout and logging, closed with the others.
+   * Null without REDIS_URL.
+   */
+  open(name: string, options: RedisOptions = {}): Redis | null {
+    if (!this.url) return null;
+    const client = new Redis(this.url, { connectionName: name, connectTimeout: this.timeoutMs, retryStrategy: reconnectDelayMs, ...options });
+    client.on('error', (e: Error) => this.warnOnce(`${name}: ${e.message}`));
+    this.opened.push(client);
+    return client;
+  }
+
   /** Whether both connections are up now (false without REDIS_URL). */
   get ready(): boolean {
     return this.client?.status === 'ready' && this.cacheClient?.isReady === true;
@@ -81,6 +96,7 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     // Also stops a reconnection loop that never got through.
     this.client?.disconnect();
+    for (const client of this.opened.splice(0)) client.disconnect();
     if (this.cacheClient?.isOpen) await this.cacheClient.disconnect().catch(() => undefined);
   }
 
