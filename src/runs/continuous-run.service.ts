@@ -43,6 +43,8 @@ export class ContinuousRunService implements BeforeApplicationShutdown {
   private wake: (() => void) | null = null;
   private halting = false;
   private shuttingDown = false;
+  // The execution dropped when this replica lost the lead.
+  private abandoned: RunExecution | null = null;
 
   constructor(
     config: ConfigService<EnvironmentVariables, true>,
@@ -137,6 +139,7 @@ export class ContinuousRunService implements BeforeApplicationShutdown {
   async abandon(): Promise<void> {
     const exec = this.exec;
     if (!exec) return;
+    this.abandoned = exec;
     exec.cancel();
     await this.halt();
     if (this.exec === exec) this.exec = null;
@@ -200,6 +203,11 @@ export class ContinuousRunService implements BeforeApplicationShutdown {
           // Another process writes the run now: it is not failed, only no longer ours.
           this.logger.warn(e.message);
           if (this.exec === exec) this.exec = null;
+          return;
+        }
+        if (this.abandoned === exec) {
+          // Another replica leads now and carries the run on: its last writes here are not needed.
+          this.logger.warn(`continuous run ${exec.runId} stopped here without its last writes (${e.message}); the leader carries it on`);
           return;
         }
         if (this.shuttingDown) {

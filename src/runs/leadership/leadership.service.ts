@@ -128,9 +128,18 @@ export class Leadership implements OnApplicationShutdown {
 
   private async poll(): Promise<void> {
     try {
-      if (this.leading) {
+      if (this.leading && this.client) {
         // Keeps the session from idling out; fails when PostgreSQL ended it.
-        await (await this.connect()).query('SELECT 1');
+        await this.client.query('SELECT 1');
+      } else if (this.leading) {
+        // The session holding the lead was lost: whether the lead was too, the lock now says.
+        if (await this.tryLead()) {
+          this.logger.log('this replica kept the lead of the continuous run');
+          return;
+        }
+        this.leading = false;
+        this.logger.warn('this replica lost the lead of the continuous run to another; it stops simulating');
+        await this.handlers?.deposed();
       } else if (await this.tryLead()) {
         this.logger.log('this replica now leads the continuous run');
         await this.handlers?.elected();
@@ -149,23 +158,24 @@ export class Leadership implements OnApplicationShutdown {
     return true;
   }
 
+  /**
+   * The session is gone, and with it the lock. A leader goes on simulating until it knows whether
+   * another replica took over (its next poll tries the lock again): through a database outage no
+   * other can, and should one, what this replica still writes is fenced off.
+   */
   private async lost(error: Error): Promise<void> {
     const client = this.client;
+    if (!client) return;
     this.client = null;
-    client?.end().catch(() => undefined);
-    if (!this.leading) {
-      this.logger.warn(`leadership: ${error.message}; trying again in ${this.pollMs} ms`);
-      return;
-    }
-    this.leading = false;
-    this.logger.warn(`this replica lost the lead of the continuous run (${error.message}); it stops simulating`);
-    await this.handlers?.deposed().catch((e: Error) => this.logger.error(`leadership: ${e.message}`, e.stack));
+    client.end().catch(() => undefined);
+    this.logger.warn(`leadership: the session ${this.leading ? 'holding the lead ' : ''}was lost (${error.message}); trying again in ${this.pollMs} ms`);
   }
 
   private connect(): Promise<pg.Client> {
     if (this.client) return Promise.resolve(this.client);
     this.connecting ??= (async () => {
-      const client = new pg.Client({ connectionString: this.url, keepAlive: true, application_name: 'hms-leadership' });
+      // Bounded: a database that went silent must neither hold a poll nor the shutdown up.
+      const client = new pg.Client({ connectionString: this.url, keepAlive: true, application_name: 'hms-leadership', connectionTimeoutMillis: this.leaseMs, query_timeout: this.leaseMs });
       client.on('error', (e: Error) => {
         if (this.client === client) void this.lost(e);
       });
