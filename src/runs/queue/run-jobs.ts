@@ -15,6 +15,11 @@ const CHUNK = 50;
 /** A run in one of these states has nothing left to execute: a job for it is skipped. */
 const FINISHED: readonly RunStatus[] = ['completed', 'failed', 'stopped'];
 
+// How often an execution looks whether its run still exists. A run deleted from another replica is
+// fenced off at its next flush, but a write outside the flush (a model being stored) would retry
+// against the missing row until then; this stops it.
+const DELETION_CHECK_MS = 2_000;
+
 /**
  * How one execution of a run ended:
  * - completed: every task is written and the run is marked completed;
@@ -39,6 +44,7 @@ export class RunJobs {
   // Runs whose job is in progress here (opening, or executing), and those of them asked to stop.
   private readonly running = new Set<number>();
   private readonly stopping = new Set<number>();
+  private readonly deleted = new Set<number>();
   private shuttingDown = false;
 
   constructor(
@@ -63,6 +69,7 @@ export class RunJobs {
     } finally {
       this.running.delete(id);
       this.stopping.delete(id);
+      this.deleted.delete(id);
     }
   }
 
@@ -101,6 +108,7 @@ export class RunJobs {
     this.executions.set(id, exec);
     // Asked to stop while it was opening.
     if (this.stopping.has(id) || this.shuttingDown) exec.cancel();
+    const watch = setInterval(() => void this.stopIfDeleted(id, exec), DELETION_CHECK_MS);
     try {
       await this.runs.setStatus(id, 'running', { started: true });
       let cancelled = false;
@@ -116,11 +124,23 @@ export class RunJobs {
       await this.runs.setStatus(id, 'completed', { summary: await finishedSummary(this.ingest, id, exec.engine), finished: true });
       return 'completed';
     } finally {
+      clearInterval(watch);
       if (this.executions.get(id) === exec) this.executions.delete(id);
     }
   }
 
+  private async stopIfDeleted(id: number, exec: RunExecution): Promise<void> {
+    if (await this.runs.exists(id).catch(() => true)) return;
+    this.deleted.add(id);
+    exec.cancel();
+  }
+
   private async failure(id: number, e: Error): Promise<JobOutcome> {
+    if (this.deleted.has(id) || !(await this.runs.exists(id).catch(() => true))) {
+      // Deleted (from another replica) while it executed here: nothing of it is left to fail.
+      this.logger.warn(`run ${id}: deleted while executing here (${e.message}); stopped`);
+      return 'fenced';
+    }
     if (e instanceof FencedError) {
       // Another process executes the run now, or it was deleted: it is not failed, only no longer ours.
       this.logger.warn(e.message);
