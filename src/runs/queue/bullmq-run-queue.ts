@@ -22,8 +22,10 @@ export interface BullRunQueueSettings {
 
 // A Redis call on an HTTP request's path (enqueue, cancel) gives up after this long.
 const REDIS_CALL_TIMEOUT_MS = 5_000;
-// A shutdown waits this long for the executing runs to write their buffers and hand their jobs back.
-const CLOSE_TIMEOUT_MS = 10_000;
+// Once the executing runs have written their buffers, a shutdown waits this long for Redis to take
+// their jobs back and close; then it lets go of the connections.
+const CLOSE_TIMEOUT_MS = 3_000;
+const DISCONNECT_TIMEOUT_MS = 1_000;
 
 /**
  * The run queue on BullMQ (Redis), shared by every replica: any replica enqueues; each replica with
@@ -92,17 +94,19 @@ export class BullRunQueue extends RunQueue {
 
   async close(): Promise<void> {
     this.closing = true;
+    // The executing runs write their buffers (PostgreSQL) and hand their jobs back (Redis).
     this.jobs.shutDown();
+    await Promise.all(this.inFlight.values());
     const closing = (async () => {
       await this.worker?.close();
-      await Promise.all(this.inFlight.values());
       await this.queue.close();
     })();
     await withTimeout(closing, CLOSE_TIMEOUT_MS, 'closing the run queue').catch(async (e: Error) => {
       // Redis is away: the jobs stay active in it, and their locks expire; another replica (or this
       // one, restarted) takes them over from their last checkpoint.
       this.logger.warn(e.message);
-      await Promise.allSettled([this.worker?.disconnect(), this.queue.disconnect()]);
+      const disconnecting = Promise.allSettled([this.worker?.disconnect(), this.queue.disconnect()]);
+      await withTimeout(disconnecting, DISCONNECT_TIMEOUT_MS, 'disconnecting the run queue').catch((d: Error) => this.logger.warn(d.message));
     });
   }
 
