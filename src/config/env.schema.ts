@@ -127,6 +127,20 @@ export class EnvironmentVariables {
   @IntRange(0, 1000000)
   SIM_BATCH_RETRAIN_LAG = 2000;
 
+  // This replica takes batch runs and trace replays from the queue; false = it only serves HTTP (and still enqueues).
+  @Transform(toBool)
+  @IsBoolean({ message: 'must be true or false' })
+  SIM_WORKER = true;
+
+  // Batch runs and trace replays this replica executes at once.
+  @IntRange(1, 64)
+  SIM_WORKER_CONCURRENCY = 1;
+
+  // Prefix of the run queue's Redis keys; empty = derived from the database name, so replicas of one
+  // deployment (one database) share a queue and other deployments on the same Redis never see its jobs.
+  @Matches(/^[A-Za-z0-9_.-]*$/, { message: 'must be letters, digits, _ . or -' })
+  SIM_QUEUE_PREFIX = '';
+
   @IsString()
   CORS_ORIGINS = 'http://localhost:3000,http://localhost:5173';
 
@@ -194,6 +208,8 @@ function crossChecks(c: EnvironmentVariables): string[] {
   }
   // An open write API in production is a misconfiguration, not a default.
   if (c.NODE_ENV === 'production' && !c.API_KEY) problems.push('API_KEY: must be set when NODE_ENV=production');
+  // Without Redis the queue is this process's own: nothing else would ever execute its runs.
+  if (c.SIM_WORKER === false && !c.REDIS_URL) problems.push('SIM_WORKER=false: needs REDIS_URL (without Redis this process is the only one that can execute runs)');
   // Checkpoints must fall on window and retrain boundaries, and a model must take effect before the
   // next retrain is due, so that a run resumed from a checkpoint replays exactly.
   if (!Number.isInteger(c.SIM_CHECKPOINT_TASKS)) return problems;

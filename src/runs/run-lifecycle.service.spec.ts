@@ -52,7 +52,7 @@ function harness(settings: { resume?: boolean; autostart?: boolean; unfinished?:
     },
   };
   const batches = {
-    enqueue: (id: number) => calls.push(`enqueue ${id}`),
+    enqueue: async (id: number) => void calls.push(`enqueue ${id}`),
     cancel: async (id: number) => void calls.push(`cancel ${id}`),
     cancelAll: async () => void calls.push('cancelAll'),
     resumeQueue: () => calls.push('resumeQueue'),

@@ -1,4 +1,4 @@
-import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NotFound } from '../common/app-errors.js';
 import type { EnvironmentVariables } from '../config/env.schema.js';
@@ -20,6 +20,7 @@ import { RunsRepository } from './runs.repository.js';
  */
 @Injectable()
 export class RunLifecycle implements OnApplicationBootstrap {
+  private readonly logger = new Logger(RunLifecycle.name);
   private readonly resume: boolean;
   private readonly autostart: boolean;
   private readonly tickMs: number;
@@ -44,7 +45,11 @@ export class RunLifecycle implements OnApplicationBootstrap {
    */
   async onApplicationBootstrap(): Promise<void> {
     const unfinished = this.resume ? await this.runs.findUnfinished() : [];
-    for (const run of unfinished) if (run.kind !== 'continuous') this.batches.enqueue(run.id);
+    // Idempotent by run id: replicas restarting together queue each run once. A run the queue cannot
+    // take now (Redis away) stays unfinished, and is queued again at the next start.
+    for (const run of unfinished) {
+      if (run.kind !== 'continuous') await this.batches.enqueue(run.id).catch((e: Error) => this.logger.warn(`run ${run.id} not queued: ${e.message}`));
+    }
     const leading = await this.leadership.begin({
       // A replica that takes over carries the run on where the last commit left it.
       elected: async () => void (await this.continuous.reopen(await this.runs.findUnfinished())),

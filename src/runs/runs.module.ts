@@ -3,6 +3,8 @@ import { IngestModule } from '../ingest/ingest.module.js';
 import { BatchRunsService } from './batch-runs.service.js';
 import { ContinuousRunService } from './continuous-run.service.js';
 import { RunFactory } from './execution/run-factory.js';
+import { RunJobs } from './queue/run-jobs.js';
+import { runQueueProvider } from './queue/run-queue.provider.js';
 import { RunStore } from './execution/run-store.js';
 import { ModelTrainer } from './fitting/model-trainer.service.js';
 import { Leadership } from './leadership/leadership.service.js';
@@ -21,7 +23,7 @@ import { RunsRepository } from './runs.repository.js';
 @Module({
   imports: [IngestModule],
   controllers: [RunsController],
-  providers: [RunsRepository, RunLifecycle, RunCatalog, RunScope, RunEvents, ContinuousRunService, BatchRunsService, RunFactory, RunStore, ModelTrainer, Leadership],
+  providers: [RunsRepository, RunLifecycle, RunCatalog, RunScope, RunEvents, ContinuousRunService, BatchRunsService, RunJobs, runQueueProvider, RunFactory, RunStore, ModelTrainer, Leadership],
   exports: [RunLifecycle, RunCatalog, RunScope, RunEvents, RunFactory],
 })
 export class RunsModule {}
