@@ -63,7 +63,13 @@ export class RunStore {
     return this.ingest.trainingRowsUpTo(runId, taskId, limit, order);
   }
 
-  insertModelVersion(version: NewModelVersion): Promise<void> {
-    return this.ingest.insertModelVersion(version);
+  async insertModelVersion(version: NewModelVersion): Promise<void> {
+    try {
+      await this.ingest.insertModelVersion(version);
+    } catch (e) {
+      // A deleted run's model has nowhere to go: its execution stops here, as at its next flush.
+      if ((e as { code?: string }).code === FOREIGN_KEY_VIOLATION) throw new FencedError(version.runId, 'the run was deleted');
+      throw e;
+    }
   }
 }
