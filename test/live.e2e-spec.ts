@@ -126,8 +126,10 @@ describe.each(BACKENDS)(`${LiveFeedService.name} (%s)`, (backend) => {
       for (let i = 1; i < ids.length; i++) expect(ids[i]).toBeGreaterThan(ids[i - 1]);
       // Tasks in between were dropped (the run steps 50 a second).
       expect(ids.at(-1)! - ids[0]).toBeGreaterThan(ids.length - 1);
-      // Sent ≥ 100 ms apart; the margin is for arrival jitter on a busy machine.
-      for (let i = 1; i < updates.length; i++) expect(updates[i].at - updates[i - 1].at).toBeGreaterThanOrEqual(80);
+      // Sent ≥ 100 ms apart: arrivals may bunch up (more so through Redis), but over the whole sequence
+      // they cannot gain more than one arrival's jitter on the sending pace.
+      const span = updates.at(-1)!.at - updates[0].at;
+      expect(span).toBeGreaterThanOrEqual(100 * (updates.length - 1) - 60);
     } finally {
       await client.close();
     }
