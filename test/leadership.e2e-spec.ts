@@ -110,6 +110,12 @@ describe('several replicas on one database: one leads the continuous run', () =>
     expect(new Set(statuses.map((s) => JSON.stringify(s))).size).toBe(1);
     expect(statuses[0]).toMatchObject({ runId, isPaused: true, tasksProcessed: await committed(databaseUrl, runId) });
 
+    // The dashboard's routes go the same way.
+    const legacyResumed = await postJson(`${second.base}/api/resume`, {});
+    expect(legacyResumed.body).toMatchObject({ is_running: true, is_paused: false });
+    const legacyPaused = await postJson(`${first.base}/api/pause`, {});
+    expect(legacyPaused.body).toMatchObject({ is_running: false, is_paused: true });
+
     const resumed = await postJson(`${second.base}/api/simulation/resume`, {});
     expect(resumed.body).toMatchObject({ runId, isRunning: true, isPaused: false });
     for (const s of await Promise.all(replicas.map(status))) expect(s).toMatchObject({ runId, isRunning: true });
