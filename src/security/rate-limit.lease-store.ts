@@ -29,19 +29,18 @@ type Verdict = { current: number; ttl: number };
 type Callback = (error: Error | null, result?: Verdict) => void;
 type LeaseCommand = (key: string, windowMs: number, max: number, divisor: number) => Promise<[number, number, number]>;
 
-/** Hits this process leased for one client's window; `full` when Redis had none left to lease. */
+/** Hits this process leased for one client's window: `left` of them, `counted` in Redis when taken. */
 interface Lease {
   left: number;
   counted: number;
   endsAt: number;
-  full: boolean;
 }
 
 /**
  * A @fastify/rate-limit store (its `store` option) that leases hits from a fixed window in Redis,
- * so far from the limit one round trip serves many requests, and a client over the limit is refused
- * from memory until its window ends. One budget per client for every replica. Redis errors reach
- * the plugin (skipOnError lets the request through): the client must fail fast, as
+ * so far from the limit one round trip serves many requests. One budget per client for every
+ * replica. Past the limit every request asks Redis again, so that an outage lets it through: Redis
+ * errors reach the plugin (skipOnError lets the request through), and the client must fail fast, as
  * RedisConnection's does (no offline queue, commands time out after at most 200 ms).
  */
 export function leaseStore(redis: Redis, nameSpace = 'throttle:'): FastifyRateLimitStoreCtor {
@@ -51,8 +50,9 @@ export function leaseStore(redis: Redis, nameSpace = 'throttle:'): FastifyRateLi
 
   class LeaseStore implements FastifyRateLimitStore {
     private readonly leases = new Map<string, Lease>();
-    // Per client, the round trip in flight: the requests that arrive meanwhile wait for its lease.
-    private readonly pending = new Map<string, Promise<unknown>>();
+    // Per client, the round trip in flight: the requests that arrive meanwhile wait for it. It settles
+    // to the refusal when the window was full, to nothing when it left a lease.
+    private readonly pending = new Map<string, Promise<Verdict | undefined>>();
 
     constructor(
       _options?: unknown,
@@ -60,15 +60,21 @@ export function leaseStore(redis: Redis, nameSpace = 'throttle:'): FastifyRateLi
     ) {}
 
     incr(key: string, callback: Callback, timeWindow: number, max: number): void {
-      const verdict = this.fromLease(key, max);
+      const verdict = this.fromLease(key);
       if (verdict) return callback(null, verdict);
-      const retry = () => this.incr(key, callback, timeWindow, max);
-      const inFlight = this.pending.get(key);
-      if (inFlight) return void inFlight.then(retry, callback);
-      const request = lease(this.prefix + key, timeWindow, max, LEASE_DIVISOR).then(([counted, ttl, leased]) => this.keep(key, { left: leased, counted, endsAt: Date.now() + Math.max(ttl, 1), full: leased === 0 }));
-      const settled = request.finally(() => this.pending.delete(key));
-      this.pending.set(key, settled);
-      settled.then(retry, callback);
+      let round = this.pending.get(key);
+      if (!round) {
+        round = lease(this.prefix + key, timeWindow, max, LEASE_DIVISOR)
+          .then(([counted, ttl, leased]) => {
+            if (leased === 0) return { current: max + 1, ttl };
+            this.keep(key, { left: leased, counted, endsAt: Date.now() + Math.max(ttl, 1) });
+            return undefined;
+          })
+          .finally(() => this.pending.delete(key));
+        this.pending.set(key, round);
+      }
+      // The window full: refused, as is every request that waited on this round trip. Else spend the lease.
+      round.then((refused) => (refused ? callback(null, refused) : this.incr(key, callback, timeWindow, max)), callback);
     }
 
     /** For a route with a rateLimit config of its own: a budget of its own (the plugin passes the route as routeInfo). */
@@ -77,13 +83,11 @@ export function leaseStore(redis: Redis, nameSpace = 'throttle:'): FastifyRateLi
       return new LeaseStore(undefined, `${this.prefix}${route?.method ?? ''}${route?.url ?? ''}-`);
     }
 
-    /** This hit's verdict when memory has it: a leased hit left, or the window known to be full. */
-    private fromLease(key: string, max: number): Verdict | undefined {
+    /** This hit's verdict when a leased hit is left for it. */
+    private fromLease(key: string): Verdict | undefined {
       const held = this.leases.get(key);
       const now = Date.now();
-      if (!held || held.endsAt <= now) return undefined;
-      if (held.full) return { current: max + 1, ttl: held.endsAt - now };
-      if (held.left === 0) return undefined;
+      if (!held || held.left === 0 || held.endsAt <= now) return undefined;
       held.left--;
       return { current: held.counted - held.left, ttl: held.endsAt - now };
     }
