@@ -3,6 +3,7 @@ import { HttpException, HttpStatus } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Redis } from 'ioredis';
 import { routePattern } from '../http/fast-path/route-pattern.js';
+import { leaseStore } from './rate-limit.lease-store.js';
 
 // Probes and scrapes come from the platform, often many a minute from one address: never limited.
 export const UNLIMITED_ROUTES: ReadonlySet<string> = new Set(['/health', '/ready', '/metrics']);
@@ -16,7 +17,7 @@ export interface RateLimitSettings {
   limit: number;
   /** THROTTLE_TTL_S: the window, in seconds. */
   windowS: number;
-  /** Shared counters when set (every replica counts against one budget); process memory otherwise. */
+  /** Shared counters when set (every replica counts against one budget, leasing hits from it); process memory otherwise. */
   redis: Redis | null;
 }
 
@@ -29,7 +30,7 @@ export function rateLimitOptions({ limit, windowS, redis }: RateLimitSettings): 
     // After CORS's preHandler, so a 429 carries the CORS headers a browser needs to read it, and
     // before every route-level preHandler added later (the answer shortcut's): every request is counted.
     hook: 'preHandler',
-    ...(redis ? { redis, nameSpace: 'throttle:' } : { cache: MEMORY_CLIENTS }),
+    ...(redis ? { store: leaseStore(redis, 'throttle:') } : { cache: MEMORY_CLIENTS }),
     // Fails open: Redis down answers at once, Redis frozen after the client's commandTimeout (≤ 200 ms).
     skipOnError: true,
     allowList: (request) => {
