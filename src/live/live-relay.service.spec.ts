@@ -1,11 +1,12 @@
-import { ConfigService } from '@nestjs/config';
+import type { ConfigService } from '@nestjs/config';
 import type { EnvironmentVariables } from '../config/env.schema.js';
 import { RedisConnection } from '../redis/redis.connection.js';
 import { LiveRelay } from './live-relay.service.js';
 import { liveKeyPrefix } from './live-redis.js';
 
 function relay(env: Record<string, string>): LiveRelay {
-  const config = new ConfigService<EnvironmentVariables, true>(env);
+  // Only what the test gives: never the runner's own REDIS_URL (new ConfigService(env) falls back to process.env).
+  const config = { get: (key: string) => env[key] } as unknown as ConfigService<EnvironmentVariables, true>;
   return new LiveRelay(config, new RedisConnection(config));
 }
 
