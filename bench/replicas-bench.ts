@@ -10,7 +10,7 @@ const BATCH_TASKS = Number(process.env.BENCH_TASKS ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 4);
 const RUN_TASKS = Number(process.env.BENCH_RUN_TASKS ?? 20_000);
 const LOAD_S = Number(process.env.BENCH_DURATION_S ?? 10);
-const BASE_ENV = { HOST: '127.0.0.1', THROTTLE_LIMIT: '100000000', ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}) };
+const BASE_ENV = { HOST: '127.0.0.1', THROTTLE_LIMIT: '1000000', ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}) };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
