@@ -16,6 +16,8 @@ export interface WorkerState {
   done: boolean;
   /** Tasks stepped since the previous state was sent (for simulation_tasks_processed_total). */
   stepped: number;
+  /** The thread the engine steps on (node:worker_threads threadId; the main thread is 0). */
+  threadId: number;
 }
 
 export interface FinalSummary {

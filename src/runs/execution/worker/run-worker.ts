@@ -1,7 +1,7 @@
 // Runs in a worker thread (node:worker_threads), one per executing batch run or trace replay: steps
 // the run's engine off the main thread's event loop. The main thread keeps the database: every
 // write and read of the execution is a message to it (see WorkerRunExecution).
-import { parentPort } from 'node:worker_threads';
+import { parentPort, threadId } from 'node:worker_threads';
 import { Logger, type LoggerService } from '@nestjs/common';
 import type { RunBatch } from '../../../ingest/run-batch.js';
 import { RunExecution, type RunDeps } from '../run-execution.js';
@@ -72,7 +72,7 @@ const deps: RunDeps = {
 };
 
 function state(): WorkerState {
-  const s = { processed: exec?.processed ?? 0, done: exec?.done ?? false, stepped };
+  const s = { processed: exec?.processed ?? 0, done: exec?.done ?? false, stepped, threadId };
   stepped = 0;
   return s;
 }

@@ -60,7 +60,7 @@ export class WorkerRunExecution implements SteppingRun {
   private readonly commits = new Map<number, Deferred>();
   private dead: Error | null = null;
   private closed = false;
-  private state: WorkerState = { processed: 0, done: false, stepped: 0 };
+  private state: WorkerState = { processed: 0, done: false, stepped: 0, threadId: -1 };
   replayUntil = 0;
 
   private constructor(
@@ -92,6 +92,11 @@ export class WorkerRunExecution implements SteppingRun {
 
   get done(): boolean {
     return this.state.done;
+  }
+
+  /** The thread the run's engine steps on, as the worker reports it (never 0, the main thread's). */
+  get steppedOn(): number {
+    return this.state.threadId;
   }
 
   async advance(maxTasks: number): Promise<number> {
