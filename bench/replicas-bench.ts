@@ -3,6 +3,8 @@
 //  1. GET /health latency, idle and while a batch of BENCH_TASKS (100,000) tasks runs on the same replica;
 //  2. the continuous run's rate (SIM_TICK_MS=0), alone and under 100 connections of mixed reads;
 //  3. batch throughput: BENCH_RUNS runs of BENCH_RUN_TASKS tasks over one worker replica, then two.
+// BENCH_TABLES=health,continuous,throughput picks some of them; SIM_WORKER_THREADS is passed to the
+// replicas (false: batch runs step on the main thread, to compare).
 import autocannon from 'autocannon';
 import { scratchDatabase, startApp, waitForRun, type AppProcess } from './support/app-process.js';
 
@@ -10,7 +12,13 @@ const BATCH_TASKS = Number(process.env.BENCH_TASKS ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 4);
 const RUN_TASKS = Number(process.env.BENCH_RUN_TASKS ?? 20_000);
 const LOAD_S = Number(process.env.BENCH_DURATION_S ?? 10);
-const BASE_ENV = { HOST: '127.0.0.1', THROTTLE_LIMIT: '100000000', ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}) };
+const TABLES = new Set((process.env.BENCH_TABLES ?? 'health,continuous,throughput').split(','));
+const BASE_ENV = {
+  HOST: '127.0.0.1',
+  THROTTLE_LIMIT: '100000000',
+  ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+  ...(process.env.SIM_WORKER_THREADS ? { SIM_WORKER_THREADS: process.env.SIM_WORKER_THREADS } : {}),
+};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -100,8 +108,10 @@ async function batchThroughput(workers: number): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  await healthDuringBatch();
-  await continuousUnderLoad();
+  console.log(`SIM_WORKER_THREADS=${process.env.SIM_WORKER_THREADS ?? 'true (default)'}`);
+  if (TABLES.has('health')) await healthDuringBatch();
+  if (TABLES.has('continuous')) await continuousUnderLoad();
+  if (!TABLES.has('throughput')) return;
   if (!process.env.REDIS_URL) {
     console.log('\nbatch throughput over replicas: needs REDIS_URL (the queue); skipped');
     return;
