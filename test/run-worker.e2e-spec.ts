@@ -9,7 +9,9 @@ import { RunExecution, type RunDeps, type RunSettings } from '../src/runs/execut
 import { runParts, type RunSource } from '../src/runs/execution/run-source.js';
 import { WorkerRunExecution, type WorkerHost } from '../src/runs/execution/worker/worker-run-execution.js';
 import type { RunProgress } from '../src/runs/runs.repository.js';
-import { BUILT_RUN_WORKER } from './support/test-app.js';
+import { RunCatalog } from '../src/runs/run-catalog.service.js';
+import { postJson, rowCounts, storedResults, waitForRun } from './support/runs.js';
+import { BUILT_RUN_WORKER, useTestApp } from './support/test-app.js';
 
 // The facade against the built worker script (`npm run build` first), with the main thread's
 // store and trainer replaced by recorders: no database is needed to see where the engine steps
@@ -130,4 +132,37 @@ describe('a run stepping in a worker thread', () => {
 
     await expect(start(broken, recorder().host)).rejects.toThrow();
   });
+});
+
+describe('batch runs in the app, with and without worker threads', () => {
+  const withThreads = useTestApp('run_worker_on', { SIM_BATCH_RETRAIN_INTERVAL: '500', SIM_BATCH_RETRAIN_LAG: '200' });
+  const withoutThreads = useTestApp('run_worker_off', { SIM_BATCH_RETRAIN_INTERVAL: '500', SIM_BATCH_RETRAIN_LAG: '200', SIM_WORKER_THREADS: 'false' });
+
+  it('store the same rows, models and summary either way (hybrid_ml retrains through the worker too)', async () => {
+    const body = { kind: 'batch', tasks: 3_000, seed: 21 };
+    const [on, off] = await Promise.all([postJson(`${withThreads.url}/api/simulation/runs`, body), postJson(`${withoutThreads.url}/api/simulation/runs`, body)]);
+    const [doneOn, doneOff] = await Promise.all([waitForRun(withThreads.url, on.body.id, 120_000), waitForRun(withoutThreads.url, off.body.id, 120_000)]);
+
+    expect(doneOn.tasksProcessed).toBe(3_000);
+    expect(await rowCounts(withThreads.databaseUrl, on.body.id)).toEqual(await rowCounts(withoutThreads.databaseUrl, off.body.id));
+    expect((await rowCounts(withThreads.databaseUrl, on.body.id)).models).toBeGreaterThan(1);
+    expect(await storedResults(withThreads.databaseUrl, on.body.id)).toEqual(await storedResults(withoutThreads.databaseUrl, off.body.id));
+    expect(doneOn.summary).toEqual(doneOff.summary);
+  }, 180_000);
+
+  it('leave no engine of an executing batch on the main thread when on, and do when off', async () => {
+    const live = async (sut: typeof withThreads) => {
+      const created = await postJson(`${sut.url}/api/simulation/runs`, { kind: 'batch', tasks: 1_000_000, seed: 3 });
+      try {
+        const progress = async () => ((await (await fetch(`${sut.url}/api/simulation/runs/${created.body.id}`)).json()) as { tasksProcessed: number }).tasksProcessed;
+        while ((await progress()) === 0) await new Promise((r) => setTimeout(r, 20));
+        return sut.app.get(RunCatalog).liveEngine(created.body.id as number) !== null;
+      } finally {
+        expect((await fetch(`${sut.url}/api/simulation/runs/${created.body.id}`, { method: 'DELETE' })).status).toBeLessThan(300);
+      }
+    };
+
+    expect(await live(withThreads)).toBe(false);
+    expect(await live(withoutThreads)).toBe(true);
+  }, 120_000);
 });
