@@ -3,6 +3,8 @@
 //  1. GET /health latency, idle and while a batch of BENCH_TASKS (100,000) tasks runs on the same replica;
 //  2. the continuous run's rate (SIM_TICK_MS=0), alone and under 100 connections of mixed reads;
 //  3. batch throughput: BENCH_RUNS runs of BENCH_RUN_TASKS tasks over one worker replica, then two.
+// BENCH_TABLES=health,continuous,throughput picks some of them; SIM_WORKER_THREADS is passed to the
+// replicas (false: batch runs step on the main thread, to compare).
 import autocannon from 'autocannon';
 import { scratchDatabase, startApp, waitForRun, type AppProcess } from './support/app-process.js';
 
@@ -10,7 +12,13 @@ const BATCH_TASKS = Number(process.env.BENCH_TASKS ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 4);
 const RUN_TASKS = Number(process.env.BENCH_RUN_TASKS ?? 20_000);
 const LOAD_S = Number(process.env.BENCH_DURATION_S ?? 10);
-const BASE_ENV = { HOST: '127.0.0.1', THROTTLE_LIMIT: '1000000', ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}) };
+const TABLES = new Set((process.env.BENCH_TABLES ?? 'health,continuous,throughput').split(','));
+const BASE_ENV = {
+  HOST: '127.0.0.1',
+  THROTTLE_LIMIT: '1000000',
+  ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+  ...(process.env.SIM_WORKER_THREADS ? { SIM_WORKER_THREADS: process.env.SIM_WORKER_THREADS } : {}),
+};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -30,22 +38,39 @@ async function health(base: string, seconds: number): Promise<autocannon.Result>
 
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 
+/** The main thread's event-loop delay (p99, max) since the previous call: prom-client resets it at each scrape of /metrics. */
+async function loopDelay(base: string): Promise<{ p99: number; max: number }> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const seconds = (name: string) => Number(new RegExp(`^${name} ([0-9.e+-]+)`, 'm').exec(text)?.[1] ?? NaN);
+  return { p99: 1000 * seconds('nodejs_eventloop_lag_p99_seconds'), max: 1000 * seconds('nodejs_eventloop_lag_max_seconds') };
+}
+
 async function healthDuringBatch(): Promise<void> {
   const db = await scratchDatabase('hms_replicas_health');
   const app = await startApp(db.url, BASE_ENV);
   try {
+    await loopDelay(app.url);
     const idle = await health(app.url, 5);
+    const idleLoop = await loopDelay(app.url);
     const since = performance.now();
     const id = await postRun(app.url, BATCH_TASKS, 7);
     // Measured while the batch runs (it takes longer than this on this machine).
     await sleep(500);
+    await loopDelay(app.url);
     const busy = await health(app.url, 5);
+    const busyLoop = await loopDelay(app.url);
+    // The event loop alone, without the load generator competing for the cores.
+    await sleep(3000);
+    const quietLoop = await loopDelay(app.url);
     const done = await waitForRun(app.url, id, since);
-    console.log('\n/health while a batch runs on the same replica (10 connections, 5 s each)');
-    console.log('| | req/s | p50 | p99 |');
-    console.log('| --- | --- | --- | --- |');
-    console.log(`| idle | ${Math.round(idle.requests.average)} | ${ms(idle.latency.p50)} | ${ms(idle.latency.p99)} |`);
-    console.log(`| batch of ${BATCH_TASKS} running | ${Math.round(busy.requests.average)} | ${ms(busy.latency.p50)} | ${ms(busy.latency.p99)} |`);
+    console.log('\n/health while a batch runs on the same replica (10 connections, 5 s each); event-loop delay of its main thread');
+    console.log('| | req/s | p50 | p99 | loop delay p99 | loop delay max |');
+    console.log('| --- | --- | --- | --- | --- | --- |');
+    const row = (what: string, r: autocannon.Result | null, loop: { p99: number; max: number }) =>
+      console.log(`| ${what} | ${r ? Math.round(r.requests.average) : '–'} | ${r ? ms(r.latency.p50) : '–'} | ${r ? ms(r.latency.p99) : '–'} | ${ms(loop.p99)} | ${ms(loop.max)} |`);
+    row('idle', idle, idleLoop);
+    row(`batch of ${BATCH_TASKS} running`, busy, busyLoop);
+    row('batch running, no requests (3 s)', null, quietLoop);
     console.log(`(the batch took ${(done / 1000).toFixed(1)} s: ${Math.round(BATCH_TASKS / (done / 1000))} tasks/s)`);
   } finally {
     await app.stop();
@@ -100,8 +125,10 @@ async function batchThroughput(workers: number): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  await healthDuringBatch();
-  await continuousUnderLoad();
+  console.log(`SIM_WORKER_THREADS=${process.env.SIM_WORKER_THREADS ?? 'true (default)'}`);
+  if (TABLES.has('health')) await healthDuringBatch();
+  if (TABLES.has('continuous')) await continuousUnderLoad();
+  if (!TABLES.has('throughput')) return;
   if (!process.env.REDIS_URL) {
     console.log('\nbatch throughput over replicas: needs REDIS_URL (the queue); skipped');
     return;

@@ -14,6 +14,7 @@ import { ObservabilityModule } from './observability/observability.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { ResultsModule } from './results/results.module.js';
 import { SecurityModule } from './security/security.module.js';
+import { RUN_WORKER } from './runs/execution/worker/worker-run-execution.js';
 import { FOREST_FIT_WORKER } from './runs/fitting/model-trainer.service.js';
 import { RunsModule } from './runs/runs.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
@@ -26,16 +27,22 @@ export interface AppOptions {
   databaseUrl: string;
   /** The compiled forest-fit worker, for an app run from its TypeScript sources (tests); else the one beside the compiled trainer. */
   forestFitWorker?: string;
+  /** The compiled run worker, likewise (else the one beside the compiled WorkerRunExecution). */
+  runWorker?: string;
 }
 
 @Module({})
 export class AppModule {
-  static register({ env, databaseUrl, forestFitWorker }: AppOptions): DynamicModule {
+  static register({ env, databaseUrl, forestFitWorker, runWorker }: AppOptions): DynamicModule {
+    const workers = [
+      ...(forestFitWorker ? [{ provide: FOREST_FIT_WORKER, useValue: forestFitWorker }] : []),
+      ...(runWorker ? [{ provide: RUN_WORKER, useValue: runWorker }] : []),
+    ];
     return {
       module: AppModule,
       global: true,
-      providers: forestFitWorker ? [{ provide: FOREST_FIT_WORKER, useValue: forestFitWorker }] : [],
-      exports: forestFitWorker ? [FOREST_FIT_WORKER] : [],
+      providers: workers,
+      exports: workers.map((w) => w.provide),
       imports: [
         // The validated env is the only source: process.env was read once, in config/env.ts.
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, skipProcessEnv: true, load: [() => ({ ...env, DATABASE_URL: databaseUrl })] }),

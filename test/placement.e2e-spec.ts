@@ -123,17 +123,19 @@ describe('POST /api/tasks/placement', () => {
       expect(noState.body.message).toEqual([expect.stringMatching(new RegExp(`^run ${stateless.id} has no machine state yet`))]);
     });
 
-    it('places on the live machines of a run this process is executing', async () => {
+    it("places on the machines of a run this process is executing as its last checkpoint left them (its engine steps in a worker thread)", async () => {
       const created = await postJson(`${sut.url}/api/simulation/runs`, { kind: 'batch', tasks: 1_000_000, seed: 4 });
       expect(created.status).toBe(202);
       try {
-        const progress = async () => ((await (await fetch(`${sut.url}/api/simulation/runs/${created.body.id}`)).json()) as { tasksProcessed: number }).tasksProcessed;
-        while ((await progress()) === 0) await new Promise((r) => setTimeout(r, 20));
-
-        const res = await place({ ...TASK, runId: created.body.id });
+        // 409 until the run's first checkpoint (SIM_CHECKPOINT_TASKS) is committed.
+        let res = await place({ ...TASK, runId: created.body.id });
+        while (res.status === 409) {
+          await new Promise((r) => setTimeout(r, 50));
+          res = await place({ ...TASK, runId: created.body.id });
+        }
 
         expect(res.status).toBe(200);
-        expect(res.body).toMatchObject({ runId: created.body.id, source: 'live' });
+        expect(res.body).toMatchObject({ runId: created.body.id, source: 'checkpoint' });
         expect(res.body.tasksProcessed).toBeGreaterThan(0);
       } finally {
         expect((await fetch(`${sut.url}/api/simulation/runs/${created.body.id}`, { method: 'DELETE' })).status).toBeLessThan(300);
@@ -297,4 +299,25 @@ describe('POST /api/tasks/placement', () => {
       expect((await place(TASK)).body.tasksProcessed).toBe((await status(sut.url)).tasksProcessed);
     }, 120_000);
   });
+});
+
+describe('POST /api/tasks/placement on a run stepping on the main thread (SIM_WORKER_THREADS=false)', () => {
+  const sut = useTestApp('placement_in_process', { SIM_TICK_MS: '0', SIM_WORKER_THREADS: 'false' });
+
+  it('places on the live machines of a run this process is executing', async () => {
+    const created = await postJson(`${sut.url}/api/simulation/runs`, { kind: 'batch', tasks: 1_000_000, seed: 4 });
+    expect(created.status).toBe(202);
+    try {
+      const progress = async () => ((await (await fetch(`${sut.url}/api/simulation/runs/${created.body.id}`)).json()) as { tasksProcessed: number }).tasksProcessed;
+      while ((await progress()) === 0) await new Promise((r) => setTimeout(r, 20));
+
+      const res = await postJson(`${sut.url}/api/tasks/placement`, { ...TASK, runId: created.body.id });
+
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ runId: created.body.id, source: 'live' });
+      expect(res.body.tasksProcessed).toBeGreaterThan(0);
+    } finally {
+      expect((await fetch(`${sut.url}/api/simulation/runs/${created.body.id}`, { method: 'DELETE' })).status).toBeLessThan(300);
+    }
+  }, 120_000);
 });

@@ -132,6 +132,11 @@ export class EnvironmentVariables {
   @IsBoolean({ message: 'must be true or false' })
   SIM_WORKER = true;
 
+  // Batch runs and trace replays step in their own worker thread (the main thread writes); false = on the main thread.
+  @Transform(toBool)
+  @IsBoolean({ message: 'must be true or false' })
+  SIM_WORKER_THREADS = true;
+
   // Batch runs and trace replays this replica executes at once.
   @IntRange(1, 64)
   SIM_WORKER_CONCURRENCY = 1;

@@ -9,6 +9,7 @@ import { TcpProxy } from './tcp-proxy.js';
 
 // Worker threads run JavaScript: an app run from its TypeScript sources fits with the built worker (npm test builds first).
 export const BUILT_FOREST_FIT_WORKER = path.join(ROOT, 'dist/runs/fitting/forest-fit.worker.js');
+export const BUILT_RUN_WORKER = path.join(ROOT, 'dist/runs/execution/worker/run-worker.js');
 
 export interface RegisteredRoute {
   method: string;
@@ -35,7 +36,7 @@ export interface StartOptions {
 export async function startTestApp(databaseUrl: string, env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestApp> {
   // HTTP_FAST_PATH from the runner's environment: `npm run test:e2e:no-fast-path` runs suites with it off.
   const config = validateEnv({ SIM_AUTOSTART: 'false', LOG_LEVEL: 'silent', ...fastPathSwitch(), ...env, DATABASE_URL: databaseUrl });
-  const app = await createApp({ env: config, databaseUrl, forestFitWorker: BUILT_FOREST_FIT_WORKER });
+  const app = await createApp({ env: config, databaseUrl, forestFitWorker: BUILT_FOREST_FIT_WORKER, runWorker: BUILT_RUN_WORKER });
   const routes: RegisteredRoute[] = [];
   if (options.routes) {
     // Nest registers the controllers' routes when the app initialises (in listen): record every one.

@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { EnvironmentVariables } from '../../config/env.schema.js';
 import { AppMetrics } from '../../observability/app-metrics.service.js';
-import { SimulationEngine, type DeepPartial, type EngineConfig, type Task } from '../../engine/index.js';
+import type { DeepPartial, EngineConfig } from '../../engine/index.js';
 import type { RunKind } from '../simulation-run.entity.js';
 import { ModelTrainer } from '../fitting/model-trainer.service.js';
 import type { Fence } from './fence.js';
-import { RunExecution, type RunCheckpoint, type RunListener, type RunSettings } from './run-execution.js';
+import { RunExecution, type RunListener, type RunSettings } from './run-execution.js';
+import { runParts, type RunSource } from './run-source.js';
 import { RunStore } from './run-store.js';
+import { InProcessRun, type SteppingRun } from './stepping-run.js';
+import { RUN_WORKER, RUN_WORKER_BESIDE, WorkerRunExecution } from './worker/worker-run-execution.js';
 
 /** What a client may choose about a run's engine. */
 export interface RunOptions {
@@ -28,13 +31,18 @@ export class RunFactory {
   private readonly settings: RunSettings;
   private readonly retrainInterval: Record<RunKind, number>;
   private readonly retrainLag: Record<RunKind, number>;
+  private readonly workerThreads: boolean;
+  private readonly workerScript: string;
 
   constructor(
     config: ConfigService<EnvironmentVariables, true>,
     private readonly store: RunStore,
     private readonly trainer: ModelTrainer,
     @Optional() private readonly metrics?: AppMetrics,
+    @Optional() @Inject(RUN_WORKER) workerScript?: string,
   ) {
+    this.workerThreads = config.get('SIM_WORKER_THREADS', { infer: true });
+    this.workerScript = workerScript ?? RUN_WORKER_BESIDE;
     this.settings = {
       flushTasks: config.get('SIM_FLUSH_TASKS', { infer: true }),
       flushMs: config.get('SIM_FLUSH_MS', { infer: true }),
@@ -73,32 +81,32 @@ export class RunFactory {
    * another process, can commit nothing from now on (fencing).
    */
   async open(runId: number, listener?: RunListener): Promise<RunExecution> {
+    const { source, fence } = await this.claim(runId);
+    const { engine, tasks, total, resume } = runParts(source);
+    const deps = { writer: this.store, trainer: this.trainer, listener, fence, metrics: this.metrics?.forRun(source.run.kind) };
+    return new RunExecution(runId, engine, tasks, total, this.settings, deps, resume);
+  }
+
+  /**
+   * Opens a batch run or trace replay for its job: stepping in its own worker thread
+   * (SIM_WORKER_THREADS, the default), or on this thread. Either way the claim, the fence and
+   * every write stay here.
+   */
+  async openJob(runId: number): Promise<SteppingRun> {
+    if (!this.workerThreads) return new InProcessRun(await this.open(runId));
+    const { source, fence } = await this.claim(runId);
+    const host = { writer: this.store, trainer: this.trainer, fence, metrics: this.metrics?.forRun(source.run.kind) };
+    return WorkerRunExecution.start(this.workerScript, source, this.settings, host);
+  }
+
+  /** Claims run `runId` for a new execution (fencing off any earlier one) and reads what it is built from. */
+  private async claim(runId: number): Promise<{ source: RunSource; fence: Fence }> {
     const token = randomUUID();
     if (!(await this.store.claim(runId, token))) throw new Error(`run ${runId} does not exist`);
     const fence: Fence = (m) => this.store.assertExecutor(m, runId, token);
     const run = await this.store.load(runId);
     if (!run) throw new Error(`run ${runId} does not exist`);
-    const checkpoint = run.checkpoint as RunCheckpoint | null;
-    // Runs stored before the lag was part of their engine config took it from the env.
-    const lag = this.retrainLag[run.kind];
-    const engine = checkpoint
-      ? SimulationEngine.restore(withRetrainLag(checkpoint.engine as { config?: unknown }, lag))
-      : SimulationEngine.create(withRetrainLag({ config: run.config.engine }, lag).config as DeepPartial<EngineConfig>);
-    const tasks: Task[] | null = run.kind === 'trace' ? await this.store.loadTraceTasks(runId) : null;
-    const total = run.kind === 'continuous' ? null : run.tasksTotal;
-    const deps = { writer: this.store, trainer: this.trainer, listener, fence, metrics: this.metrics?.forRun(run.kind) };
-    return new RunExecution(runId, engine, tasks, total, this.settings, deps, {
-      pendingRetrainAt: checkpoint?.pendingRetrainAt ?? null,
-      fitsInFlight: checkpoint?.fitsInFlight ?? [],
-      replayUntil: run.tasksProcessed,
-      windows: checkpoint?.windows,
-    });
+    const tasks = run.kind === 'trace' ? await this.store.loadTraceTasks(runId) : null;
+    return { source: { runId, run, tasks, retrainLag: this.retrainLag[run.kind] }, fence };
   }
-}
-
-/** `holder` with its `config.learning.retrainLag` set to `lag` where the config does not say. */
-function withRetrainLag<T extends { config?: unknown }>(holder: T, lag: number): T {
-  const config = (holder.config ?? {}) as { learning?: { retrainLag?: number } };
-  if (config.learning?.retrainLag !== undefined) return holder;
-  return { ...holder, config: { ...config, learning: { ...config.learning, retrainLag: lag } } };
 }

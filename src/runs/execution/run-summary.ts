@@ -31,7 +31,16 @@ export function withExactPercentiles(summary: StrategySummary[], stored: StoredD
 
 /** The summary a run is stored with when it ends; call it once every result is written. */
 export async function finishedSummary(store: Pick<IngestRepository, 'storedDistributions'>, runId: number, engine: SimulationEngine): Promise<RunSummaryEntry[]> {
-  return withExactPercentiles(engine.summary(), await store.storedDistributions(runId), engine.config.stats.relativeAccuracy);
+  return finalSummary(store, runId, { summary: engine.summary(), relativeAccuracy: engine.config.stats.relativeAccuracy });
+}
+
+/** finishedSummary from the engine's summary and sketch accuracy (an engine in a worker thread sends these). */
+export async function finalSummary(
+  store: Pick<IngestRepository, 'storedDistributions'>,
+  runId: number,
+  engine: { summary: StrategySummary[]; relativeAccuracy: number },
+): Promise<RunSummaryEntry[]> {
+  return withExactPercentiles(engine.summary, await store.storedDistributions(runId), engine.relativeAccuracy);
 }
 
 /** The summary with the engine's sketched percentiles, named as such: what a run has before the exact ones. */

@@ -2,15 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { SimulationEngine } from '../../engine/index.js';
 import { IngestRepository } from '../../ingest/ingest.repository.js';
 import { FencedError } from '../execution/fence.js';
-import type { RunExecution } from '../execution/run-execution.js';
 import { RunFactory } from '../execution/run-factory.js';
-import { finishedSummary } from '../execution/run-summary.js';
+import { finalSummary } from '../execution/run-summary.js';
+import type { SteppingRun } from '../execution/stepping-run.js';
 import { RunsRepository } from '../runs.repository.js';
 import type { RunStatus } from '../simulation-run.entity.js';
-
-// Tasks stepped between yields to the event loop: 1–3 ms of work, so the API stays responsive
-// while the run, its flushes and its fits keep both cores busy (GET /health p99 under 40 ms).
-const CHUNK = 50;
 
 /** A run in one of these states has nothing left to execute: a job for it is skipped. */
 const FINISHED: readonly RunStatus[] = ['completed', 'failed', 'stopped'];
@@ -40,7 +36,7 @@ export function hasWorkLeft(status: RunStatus | undefined): boolean {
 @Injectable()
 export class RunJobs {
   private readonly logger = new Logger(RunJobs.name);
-  private readonly executions = new Map<number, RunExecution>();
+  private readonly executions = new Map<number, SteppingRun>();
   // Runs whose job is in progress here (opening, or executing), and those of them asked to stop.
   private readonly running = new Set<number>();
   private readonly stopping = new Set<number>();
@@ -91,14 +87,15 @@ export class RunJobs {
     this.cancelAll();
   }
 
+  /** The engine of run `id` when it steps on this thread; null when it is not executing here or steps in a worker thread. */
   executing(id: number): SimulationEngine | null {
     return this.executions.get(id)?.engine ?? null;
   }
 
   private async execute(id: number): Promise<JobOutcome> {
-    let exec: RunExecution;
+    let exec: SteppingRun;
     try {
-      exec = await this.factory.open(id);
+      exec = await this.factory.openJob(id);
     } catch (e) {
       // Deleted between the look-up and the claim.
       if (!(await this.runs.exists(id))) return 'skipped';
@@ -113,7 +110,7 @@ export class RunJobs {
       await this.runs.setStatus(id, 'running', { started: true });
       let cancelled = false;
       while (!exec.done) {
-        if ((await exec.advance(CHUNK)) === 0) {
+        if ((await exec.advance(exec.chunk)) === 0) {
           cancelled = true;
           break;
         }
@@ -121,15 +118,16 @@ export class RunJobs {
       }
       await exec.drain();
       if (cancelled) return this.shuttingDown ? 'interrupted' : 'cancelled';
-      await this.runs.setStatus(id, 'completed', { summary: await finishedSummary(this.ingest, id, exec.engine), finished: true });
+      await this.runs.setStatus(id, 'completed', { summary: await finalSummary(this.ingest, id, await exec.summary()), finished: true });
       return 'completed';
     } finally {
       clearInterval(watch);
       if (this.executions.get(id) === exec) this.executions.delete(id);
+      await exec.close();
     }
   }
 
-  private async stopIfDeleted(id: number, exec: RunExecution): Promise<void> {
+  private async stopIfDeleted(id: number, exec: SteppingRun): Promise<void> {
     if (await this.runs.exists(id).catch(() => true)) return;
     this.deleted.add(id);
     exec.cancel();

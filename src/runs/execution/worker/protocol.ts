@@ -1,0 +1,68 @@
+import type { SimulationEngine } from '../../../engine/index.js';
+import type { FitJob, FitOutcome } from '../../fitting/forest-fit.worker.js';
+import type { LabelledRow, NewModelVersion } from '../../../ingest/ingest.repository.js';
+import type { RunProgress } from '../../runs.repository.js';
+import type { RunSettings } from '../run-execution.js';
+import type { RunSource } from '../run-source.js';
+import type { PackedBatch } from './batch-transfer.js';
+import type { WireError } from './wire-error.js';
+
+// Messages between a run's worker thread and the main thread. Requests carry an id; the answer
+// to one is a `reply` with the same id. Each side numbers its own requests.
+
+/** The worker's state after a request: what the main thread's facade shows between requests. */
+export interface WorkerState {
+  processed: number;
+  done: boolean;
+  /** Tasks stepped since the previous state was sent (for simulation_tasks_processed_total). */
+  stepped: number;
+  /** The thread the engine steps on (node:worker_threads threadId; the main thread is 0). */
+  threadId: number;
+}
+
+export interface FinalSummary {
+  summary: ReturnType<SimulationEngine['summary']>;
+  relativeAccuracy: number;
+}
+
+export type MainRequest =
+  | { type: 'open'; id: number; source: RunSource; settings: RunSettings }
+  | { type: 'advance'; id: number; maxTasks: number }
+  | { type: 'drain'; id: number }
+  | { type: 'summary'; id: number };
+
+/** Not answered: takes effect at the worker's next turn. */
+export interface CancelNotice {
+  type: 'cancel';
+}
+
+export type WorkerCall =
+  | { type: 'call'; id: number; method: 'flush'; seq: number; batch: PackedBatch; progress: RunProgress; mayExist: boolean }
+  | { type: 'call'; id: number; method: 'trainingRowsUpTo'; args: [runId: number, taskId: number, limit: number, order: 'generated' | 'trace'] }
+  | { type: 'call'; id: number; method: 'insertModelVersion'; args: [version: NewModelVersion] }
+  | { type: 'call'; id: number; method: 'fit'; args: [job: FitJob] };
+
+/** The flush numbered `seq` will not be retried (the execution was cancelled or fenced): flushes waiting on it fail. */
+export interface AbandonNotice {
+  type: 'abandon';
+  seq: number;
+}
+
+export interface RetrainNotice {
+  type: 'retrained';
+  ms: number;
+}
+
+export interface LogNotice {
+  type: 'log';
+  level: 'log' | 'error' | 'warn' | 'debug' | 'verbose' | 'fatal';
+  message: string;
+  context?: string;
+}
+
+export type Reply = { type: 'reply'; id: number; value?: unknown; error?: WireError; state?: WorkerState };
+
+export type ToWorker = MainRequest | CancelNotice | Reply;
+export type FromWorker = WorkerCall | AbandonNotice | RetrainNotice | LogNotice | Reply;
+
+export type { FitJob, FitOutcome, LabelledRow };

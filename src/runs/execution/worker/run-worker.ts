@@ -1,0 +1,118 @@
+// Runs in a worker thread (node:worker_threads), one per executing batch run or trace replay: steps
+// the run's engine off the main thread's event loop. The main thread keeps the database: every
+// write and read of the execution is a message to it (see WorkerRunExecution).
+import { parentPort, threadId } from 'node:worker_threads';
+import { Logger, type LoggerService } from '@nestjs/common';
+import type { RunBatch } from '../../../ingest/run-batch.js';
+import { RunExecution, type RunDeps } from '../run-execution.js';
+import { runParts } from '../run-source.js';
+import { packBatch, transferList } from './batch-transfer.js';
+import type { FinalSummary, FromWorker, LogNotice, MainRequest, Reply, ToWorker, WorkerCall, WorkerState } from './protocol.js';
+import { fromWire, toWire } from './wire-error.js';
+
+const port = parentPort;
+if (!port) throw new Error('run-worker runs in a worker thread');
+
+const post = (message: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
+
+// The execution's log lines go to the main thread's logger.
+const forward =
+  (level: LogNotice['level']) =>
+  (message: unknown, ...params: unknown[]): void => {
+    const context = params.at(-1);
+    post({ type: 'log', level, message: String(message), ...(typeof context === 'string' ? { context } : {}) });
+  };
+const logger: LoggerService = { log: forward('log'), error: forward('error'), warn: forward('warn'), debug: forward('debug'), verbose: forward('verbose'), fatal: forward('fatal') };
+Logger.overrideLogger(logger);
+
+let exec: RunExecution | null = null;
+let stepped = 0;
+
+// Calls to the main thread waiting for their reply.
+let nextCall = 0;
+const calls = new Map<number, { resolve: (value: unknown) => void; reject: (e: Error) => void }>();
+type CallBody = WorkerCall extends infer C ? (C extends WorkerCall ? Omit<C, 'id'> : never) : never;
+function call<T>(body: CallBody, transfer?: ArrayBuffer[]): Promise<T> {
+  const id = nextCall++;
+  return new Promise<T>((resolve, reject) => {
+    calls.set(id, { resolve: resolve as (value: unknown) => void, reject });
+    post({ ...body, id } as WorkerCall, transfer);
+  });
+}
+
+// Flushes are numbered in the order the execution makes them (its first attempt at one is made
+// at once, in order); the main thread commits flush n only after flush n − 1 (see WorkerRunExecution).
+const flushSeq = new WeakMap<RunBatch, number>();
+let nextSeq = 0;
+
+const deps: RunDeps = {
+  writer: {
+    flush(_runId, batch, progress, mayExist, previous = async () => undefined) {
+      let seq = flushSeq.get(batch);
+      if (seq === undefined) {
+        seq = nextSeq++;
+        flushSeq.set(batch, seq);
+        // `previous` fails only when the flush before is given up: the main thread must not wait for it.
+        const before = seq - 1;
+        if (before >= 0) previous().catch(() => post({ type: 'abandon', seq: before }));
+      }
+      const packed = packBatch(batch);
+      return call<void>({ type: 'call', method: 'flush', seq, batch: packed, progress, mayExist }, transferList(packed));
+    },
+    trainingRowsUpTo: (...args) => call({ type: 'call', method: 'trainingRowsUpTo', args }),
+    insertModelVersion: (...args) => call({ type: 'call', method: 'insertModelVersion', args }),
+  },
+  trainer: { fit: (...args) => call({ type: 'call', method: 'fit', args }) },
+  metrics: {
+    taskProcessed: () => void stepped++,
+    // The main thread times its writes itself.
+    flushed: () => undefined,
+    retrained: (ms) => post({ type: 'retrained', ms }),
+  },
+};
+
+function state(): WorkerState {
+  const s = { processed: exec?.processed ?? 0, done: exec?.done ?? false, stepped, threadId };
+  stepped = 0;
+  return s;
+}
+
+function execution(): RunExecution {
+  if (!exec) throw new Error('the run was not opened in this worker');
+  return exec;
+}
+
+async function answer(request: MainRequest): Promise<unknown> {
+  switch (request.type) {
+    case 'open': {
+      const parts = runParts(request.source);
+      exec = new RunExecution(request.source.runId, parts.engine, parts.tasks, parts.total, request.settings, deps, parts.resume);
+      return exec.replayUntil;
+    }
+    case 'advance':
+      return execution().advance(request.maxTasks);
+    case 'drain':
+      return execution().drain();
+    case 'summary': {
+      const engine = execution().engine;
+      return { summary: engine.summary(), relativeAccuracy: engine.config.stats.relativeAccuracy } satisfies FinalSummary;
+    }
+  }
+}
+
+function settle(reply: Reply): void {
+  const waiting = calls.get(reply.id);
+  if (!waiting) return;
+  calls.delete(reply.id);
+  if (reply.error) waiting.reject(fromWire(reply.error));
+  else waiting.resolve(reply.value);
+}
+
+port.on('message', (message: ToWorker) => {
+  if (message.type === 'reply') return settle(message);
+  if (message.type === 'cancel') return exec?.cancel();
+  answer(message).then(
+    (value) => post({ type: 'reply', id: message.id, value, state: state() }),
+    (e: unknown) => post({ type: 'reply', id: message.id, error: toWire(e), state: state() }),
+  );
+});

@@ -1,0 +1,168 @@
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { threadId } from 'node:worker_threads';
+import type { RunBatch } from '../src/ingest/run-batch.js';
+import { FencedError } from '../src/runs/execution/fence.js';
+import { RunExecution, type RunDeps, type RunSettings } from '../src/runs/execution/run-execution.js';
+import { runParts, type RunSource } from '../src/runs/execution/run-source.js';
+import { WorkerRunExecution, type WorkerHost } from '../src/runs/execution/worker/worker-run-execution.js';
+import type { RunProgress } from '../src/runs/runs.repository.js';
+import { RunCatalog } from '../src/runs/run-catalog.service.js';
+import { postJson, rowCounts, storedResults, waitForRun } from './support/runs.js';
+import { BUILT_RUN_WORKER, useTestApp } from './support/test-app.js';
+
+// The facade against the built worker script (`npm run build` first), with the main thread's
+// store and trainer replaced by recorders: no database is needed to see where the engine steps
+// and what crosses between the threads.
+
+const SETTINGS: RunSettings = { flushTasks: 100, flushMs: 3_600_000, windowSize: 50, checkpointEvery: 500, checkpointMs: 3_600_000, holdoutFraction: 0.2 };
+
+// No hybrid_ml: nothing to train, so the run needs no training rows.
+function source(tasks: number, seed = 5): RunSource {
+  const engine = { seed, strategies: ['round_robin', 'greedy', 'eft', 'oracle'], learning: { mode: 'external' } };
+  return { runId: 9, run: { kind: 'batch', status: 'queued', config: { engine }, tasksTotal: tasks, tasksProcessed: 0, checkpoint: null }, tasks: null, retrainLag: 10 };
+}
+
+interface Written {
+  batch: RunBatch;
+  progress: RunProgress;
+}
+
+/** A store that records each committed flush in commit order; `before` runs first in each flush (a test's hook). */
+function recorder(before?: (call: number, progress: RunProgress) => Promise<void>) {
+  const written: Written[] = [];
+  let calls = 0;
+  const writer = {
+    flush: async (_runId: number, batch: RunBatch, progress: RunProgress, _mayExist: boolean, previous: () => Promise<void> = async () => undefined) => {
+      await before?.(calls++, progress);
+      await previous();
+      written.push({ batch, progress: JSON.parse(JSON.stringify(progress)) as RunProgress });
+    },
+    trainingRowsUpTo: async () => [],
+    insertModelVersion: async () => undefined,
+  };
+  const host: WorkerHost = { writer: writer as unknown as WorkerHost['writer'], trainer: { fit: () => Promise.reject(new Error('no fits here')) } };
+  return { written, host };
+}
+
+async function runToEnd(exec: { done: boolean; advance(n: number): Promise<number>; drain(): Promise<void> }, chunk: number): Promise<void> {
+  while (!exec.done) if ((await exec.advance(chunk)) === 0) break;
+  await exec.drain();
+}
+
+describe('a run stepping in a worker thread', () => {
+  const open: WorkerRunExecution[] = [];
+  const start = async (src: RunSource, host: WorkerHost, script = BUILT_RUN_WORKER) => {
+    const exec = await WorkerRunExecution.start(script, src, SETTINGS, host);
+    open.push(exec);
+    return exec;
+  };
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((e) => e.close()));
+  });
+
+  it('steps on a thread other than the main one and writes the rows of the same run stepped here', async () => {
+    const inWorker = recorder();
+    const exec = await start(source(2_000), inWorker.host);
+    await runToEnd(exec, 1000);
+
+    const here = recorder();
+    const parts = runParts(source(2_000));
+    const local = new RunExecution(9, parts.engine, parts.tasks, parts.total, SETTINGS, { writer: here.host.writer, trainer: here.host.trainer } as RunDeps, parts.resume);
+    await runToEnd(local, 1000);
+
+    expect(threadId).toBe(0);
+    expect(exec.steppedOn).toBeGreaterThan(0);
+    expect(exec.processed).toBe(2_000);
+    expect(exec.done).toBe(true);
+    // Every batch, progress and checkpoint (the engine's state included) equals the in-process run's.
+    expect(inWorker.written.length).toBe(here.written.length);
+    expect(inWorker.written).toEqual(here.written);
+    expect((await exec.summary()).summary).toEqual(local.engine.summary());
+  });
+
+  it('commits flushes in order: a flush waits for the one before it, also while that one is retried', async () => {
+    let failFirst = true;
+    const { written, host } = recorder(async (call) => {
+      if (call === 0 && failFirst) {
+        failFirst = false;
+        throw new Error('connection terminated');
+      }
+    });
+    const exec = await start(source(1_000), host);
+    await runToEnd(exec, 1000);
+
+    expect(written.map((w) => w.progress.tasksProcessed)).toEqual([100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1000]);
+  });
+
+  it('stops with a FencedError when the main thread is fenced off, committing nothing more', async () => {
+    const { written, host } = recorder(async (_call, progress) => {
+      if (progress.tasksProcessed > 300) throw new FencedError(9, 'another execution claimed the run');
+    });
+    const exec = await start(source(1_000), host);
+
+    const failure = await runToEnd(exec, 1000).then(() => null, (e: unknown) => e);
+
+    expect(failure).toBeInstanceOf(FencedError);
+    expect((failure as Error).message).toBe('run 9: another execution claimed the run; this process stops executing it without writing');
+    expect(written.map((w) => w.progress.tasksProcessed)).toEqual([100, 200, 300]);
+  });
+
+  it('fails the request waiting on it when its worker thread dies, and every later one', async () => {
+    // The real worker, whose thread throws when it is asked to step 13 tasks.
+    const script = path.join(tmpdir(), `crashing-run-worker-${process.pid}.mjs`);
+    writeFileSync(
+      script,
+      `import { parentPort } from 'node:worker_threads';
+      import ${JSON.stringify(pathToFileURL(BUILT_RUN_WORKER).href)};
+      parentPort.on('message', (m) => { if (m.type === 'advance' && m.maxTasks === 13) throw new Error('boom'); });`,
+    );
+    const exec = await start(source(1_000), recorder().host, script);
+    await exec.advance(10);
+
+    await expect(exec.advance(13)).rejects.toThrow('run 9: its worker thread failed: boom');
+    await expect(exec.drain()).rejects.toThrow('its worker thread failed');
+  });
+
+  it('reports a run it cannot open as an error of the open', async () => {
+    const broken = source(10);
+    broken.run.checkpoint = { taskIndex: 5, engine: { not: 'an engine' }, pendingRetrainAt: null };
+
+    await expect(start(broken, recorder().host)).rejects.toThrow();
+  });
+});
+
+describe('batch runs in the app, with and without worker threads', () => {
+  const withThreads = useTestApp('run_worker_on', { SIM_BATCH_RETRAIN_INTERVAL: '500', SIM_BATCH_RETRAIN_LAG: '200' });
+  const withoutThreads = useTestApp('run_worker_off', { SIM_BATCH_RETRAIN_INTERVAL: '500', SIM_BATCH_RETRAIN_LAG: '200', SIM_WORKER_THREADS: 'false' });
+
+  it('store the same rows, models and summary either way (hybrid_ml retrains through the worker too)', async () => {
+    const body = { kind: 'batch', tasks: 3_000, seed: 21 };
+    const [on, off] = await Promise.all([postJson(`${withThreads.url}/api/simulation/runs`, body), postJson(`${withoutThreads.url}/api/simulation/runs`, body)]);
+    const [doneOn, doneOff] = await Promise.all([waitForRun(withThreads.url, on.body.id, 120_000), waitForRun(withoutThreads.url, off.body.id, 120_000)]);
+
+    expect(doneOn.tasksProcessed).toBe(3_000);
+    expect(await rowCounts(withThreads.databaseUrl, on.body.id)).toEqual(await rowCounts(withoutThreads.databaseUrl, off.body.id));
+    expect((await rowCounts(withThreads.databaseUrl, on.body.id)).models).toBeGreaterThan(1);
+    expect(await storedResults(withThreads.databaseUrl, on.body.id)).toEqual(await storedResults(withoutThreads.databaseUrl, off.body.id));
+    expect(doneOn.summary).toEqual(doneOff.summary);
+  }, 180_000);
+
+  it('leave no engine of an executing batch on the main thread when on, and do when off', async () => {
+    const live = async (sut: typeof withThreads) => {
+      const created = await postJson(`${sut.url}/api/simulation/runs`, { kind: 'batch', tasks: 1_000_000, seed: 3 });
+      try {
+        const progress = async () => ((await (await fetch(`${sut.url}/api/simulation/runs/${created.body.id}`)).json()) as { tasksProcessed: number }).tasksProcessed;
+        while ((await progress()) === 0) await new Promise((r) => setTimeout(r, 20));
+        return sut.app.get(RunCatalog).liveEngine(created.body.id as number) !== null;
+      } finally {
+        expect((await fetch(`${sut.url}/api/simulation/runs/${created.body.id}`, { method: 'DELETE' })).status).toBeLessThan(300);
+      }
+    };
+
+    expect(await live(withThreads)).toBe(false);
+    expect(await live(withoutThreads)).toBe(true);
+  }, 120_000);
+});
