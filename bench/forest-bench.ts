@@ -16,11 +16,7 @@ import {
   RngStreams,
   taskFeatures,
 } from '../src/engine/index.js';
-
-function option(name: string, fallback: string): string {
-  const at = process.argv.indexOf(`--${name}`);
-  return at >= 0 ? process.argv[at + 1] : fallback;
-}
+import { cpuMs, median, option } from './support/cpu.js';
 
 const sizes = option('sizes', '500,1000,2000,10000').split(',').map(Number);
 const seed = Number(option('seed', '42'));
@@ -84,17 +80,6 @@ function sameBits(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
   return true;
-}
-
-// CPU time of this process (user + system), in ms: on a shared machine it moves far less than wall time.
-function cpuMs(): number {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 /** One implementation behind the same four calls. */

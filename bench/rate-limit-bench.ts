@@ -13,7 +13,8 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { freePort } from '../test/support/ports.js';
-import { ROOT, scratchDatabase } from './support/app-process.js';
+import { ROOT, scratchDatabase, startApp } from './support/app-process.js';
+import { median } from './support/cpu.js';
 
 const SLICES = Number(process.env.BENCH_SLICES ?? 5);
 const SLICE_S = Number(process.env.BENCH_SLICE_S ?? 2);
@@ -38,30 +39,8 @@ interface Running {
   stop(): Promise<void>;
 }
 
-async function start(build: Build, databaseUrl: string, env: Record<string, string>): Promise<Running> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [path.join(build.dist, 'main.js')], {
-    cwd: path.dirname(build.dist),
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'error', SIM_AUTOSTART: 'false', HOST: '127.0.0.1', ...env, DATABASE_URL: databaseUrl, PORT: String(port) },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`${build.label}: exited with ${child.exitCode}`);
-    if ((await fetch(`${url}/ready`).catch(() => undefined))?.status === 200) {
-      return {
-        url,
-        stop: async () => {
-          const exited = new Promise((resolve) => child.once('exit', resolve));
-          child.kill('SIGTERM');
-          await exited;
-        },
-      };
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`${build.label}: not ready`);
+function start(build: Build, databaseUrl: string, env: Record<string, string>): Promise<Running> {
+  return startApp(databaseUrl, { LOG_LEVEL: 'error', HOST: '127.0.0.1', ...env }, build);
 }
 
 async function startRedis(): Promise<{ url: string; child: ChildProcess }> {
@@ -70,8 +49,6 @@ async function startRedis(): Promise<{ url: string; child: ChildProcess }> {
   await new Promise((r) => setTimeout(r, 300));
   return { url: `redis://127.0.0.1:${port}`, child };
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Builds take turns, SLICES slices of SLICE_S each; the median slice of each. */
 async function throughput(apps: Running[], path_: string): Promise<{ rps: number; p99: number }[]> {

@@ -10,19 +10,7 @@ import tdigest from 'tdigest';
 import { DEFAULT_ENGINE_CONFIG, generateTask, RngStreams } from '../src/engine/index.js';
 import { QuantileSketch } from '../src/engine/stats/quantile-sketch.js';
 import { RequestHistogram } from '../src/http/fast-path/request-histogram.js';
-
-// CPU time of this process (user + system), in ms: on a shared machine it moves far less than wall time.
-function cpuMs(): number {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-}
-
-function option(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  const value = at >= 0 ? Number(process.argv[at + 1]) : fallback;
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer`);
-  return value;
-}
+import { cpuMs, intOption as option } from './support/cpu.js';
 
 const count = option('values', 1_000_000);
 const seed = option('seed', 42);

@@ -1,19 +1,9 @@
 import { BadRequestException, type ArgumentMetadata } from '@nestjs/common';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { LimitQuery } from './common/page.js';
 import { createValidationPipe } from './app.validation.js';
 import { QueryMemoPipe } from './http/fast-path/query-memo.pipe.js';
 
-class PageQuery {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number = 100;
-}
-
-const query: ArgumentMetadata = { type: 'query', metatype: PageQuery };
+const query: ArgumentMetadata = { type: 'query', metatype: LimitQuery };
 
 describe('the validation pipe', () => {
   it.each([

@@ -49,17 +49,22 @@ export interface AppProcess {
   stop(): Promise<void>;
 }
 
-/** The built service on a free port against `databaseUrl`, once /ready answers 200. */
-export async function startApp(databaseUrl: string, env: Record<string, string> = {}): Promise<AppProcess> {
+/**
+ * The built service on a free port against `databaseUrl`, once /ready answers 200. `dist` is the
+ * build to start (another checkout's, to compare builds); `label` names it in errors.
+ */
+export async function startApp(databaseUrl: string, env: Record<string, string> = {}, build: { dist?: string; label?: string } = {}): Promise<AppProcess> {
+  const dist = build.dist ?? path.join(ROOT, 'dist');
+  const label = build.label ?? 'the service';
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/main.js')], {
-    cwd: ROOT,
+  const child = spawn(process.execPath, [path.join(dist, 'main.js')], {
+    cwd: path.dirname(dist),
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', SIM_AUTOSTART: 'false', ...env, DATABASE_URL: databaseUrl, PORT: String(port) },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`${label} exited with ${child.exitCode}`);
     if ((await fetch(`${url}/ready`).catch(() => undefined))?.status === 200) {
       return {
         url,
@@ -74,7 +79,7 @@ export async function startApp(databaseUrl: string, env: Record<string, string> 
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill('SIGKILL');
-  throw new Error('the service did not become ready');
+  throw new Error(`${label} did not become ready`);
 }
 
 /** Polls a run until it completes; returns the wall time from `since`. */

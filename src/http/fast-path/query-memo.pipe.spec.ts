@@ -1,30 +1,20 @@
 import { jest } from '@jest/globals';
 import { ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { LimitQuery } from '../../common/page.js';
 import { createValidationPipe } from '../../app.validation.js';
 import { QueryMemoPipe } from './query-memo.pipe.js';
 
-class PageQuery {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number = 100;
-}
-
-const query: ArgumentMetadata = { type: 'query', metatype: PageQuery };
+const query: ArgumentMetadata = { type: 'query', metatype: LimitQuery };
 
 describe(QueryMemoPipe.name, () => {
   it('converts a repeated query string once, and hands each request its own copy', async () => {
     const pipe = new QueryMemoPipe(createValidationPipe());
     const spy = jest.spyOn(ValidationPipe.prototype, 'transform');
     try {
-      const first = (await pipe.transform({ limit: '20' }, query)) as PageQuery;
-      const second = (await pipe.transform({ limit: '20' }, query)) as PageQuery;
-      expect(first).toBeInstanceOf(PageQuery);
-      expect(second).toBeInstanceOf(PageQuery);
+      const first = (await pipe.transform({ limit: '20' }, query)) as LimitQuery;
+      const second = (await pipe.transform({ limit: '20' }, query)) as LimitQuery;
+      expect(first).toBeInstanceOf(LimitQuery);
+      expect(second).toBeInstanceOf(LimitQuery);
       expect(second).toEqual({ limit: 20 });
       expect(second).not.toBe(first);
       expect(spy).toHaveBeenCalledTimes(1);
