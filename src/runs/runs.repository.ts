@@ -33,9 +33,13 @@ export interface StoredRun {
   checkpoint: unknown;
 }
 
-// Every column, named as the entity names them (RunResponse maps from these).
+// Every column but one, named as the entity names them (RunResponse maps from these). Not the checkpoint (rng_state, about 1 MB for a run with a model): only a resume reads it, through
+// its own query, and a page of runs must not carry one per run.
+/** A run as read for answers: every column but its checkpoint. */
+export type RunRow = Omit<SimulationRun, 'rngState'>;
+
 const RUN_COLUMNS = `r.id, r.name, r.kind, r.status, r.seed, r.config, r.tasks_processed AS "tasksProcessed", r.tasks_total AS "tasksTotal",
-  r.rng_state AS "rngState", r.last_retrain_at AS "lastRetrainAt", r.model_info AS "modelInfo", r.summary, r.error,
+  r.last_retrain_at AS "lastRetrainAt", r.model_info AS "modelInfo", r.summary, r.error,
   r.created_at AS "createdAt", r.updated_at AS "updatedAt", r.started_at AS "startedAt", r.finished_at AS "finishedAt"`;
 
 /**
@@ -142,14 +146,14 @@ export class RunsRepository {
   }
 
   /** Newest first; `afterId` is the last id of the previous page. */
-  findPage(limit: number, afterId?: number): Promise<SimulationRun[]> {
+  findPage(limit: number, afterId?: number): Promise<RunRow[]> {
     const where = new Where();
     if (afterId !== undefined) where.and('r.id < ?', afterId);
-    return rows<SimulationRun>(this.db, `SELECT ${RUN_COLUMNS} FROM simulation_state r ${where} ORDER BY r.id DESC LIMIT ${where.bind(limit)}`, where.params);
+    return rows<RunRow>(this.db, `SELECT ${RUN_COLUMNS} FROM simulation_state r ${where} ORDER BY r.id DESC LIMIT ${where.bind(limit)}`, where.params);
   }
 
-  async findById(id: number): Promise<SimulationRun | null> {
-    return (await one<SimulationRun>(this.db, `SELECT ${RUN_COLUMNS} FROM simulation_state r WHERE r.id = $1`, [id])) ?? null;
+  async findById(id: number): Promise<RunRow | null> {
+    return (await one<RunRow>(this.db, `SELECT ${RUN_COLUMNS} FROM simulation_state r WHERE r.id = $1`, [id])) ?? null;
   }
 
   async exists(id: number): Promise<boolean> {

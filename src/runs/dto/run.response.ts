@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { PercentileMethod, RunSummaryEntry } from '../execution/run-summary.js';
-import { RUN_KINDS, RUN_STATUSES, type RunKind, type RunStatus, type SimulationRun } from '../simulation-run.entity.js';
+import type { RunRow } from '../runs.repository.js';
+import { RUN_KINDS, RUN_STATUSES, type RunKind, type RunStatus } from '../simulation-run.entity.js';
 
 // The sketch's default relative error, for summaries stored before the method was recorded
 // by runs whose config does not state it.
@@ -64,7 +65,7 @@ export class RunResponse {
   @ApiPropertyOptional({ type: [StrategySummaryResponse], description: 'Per-strategy summary, once the run has completed (or the continuous run has stopped)' })
   summary?: StrategySummaryResponse[];
 
-  static from(run: SimulationRun): RunResponse {
+  static from(run: RunRow): RunResponse {
     return {
       id: run.id,
       name: run.name,
