@@ -6,7 +6,7 @@ import { ApiProperty } from '@nestjs/swagger';
  * until deleted. Its metric windows and model metadata are never pruned.
  */
 export class RetainedRange {
-  @ApiProperty({ description: 'The run the range is of' })
+  @ApiProperty({ description: 'Run id' })
   runId: number;
 
   @ApiProperty({
@@ -19,7 +19,7 @@ export class RetainedRange {
   @ApiProperty({
     type: Number,
     nullable: true,
-    description: 'How many days (RETAIN_DAYS) the raw rows of this run are kept; null: until the run is deleted (batch and trace runs, or RETAIN_DAYS=0)',
+    description: 'How long the raw rows of this run are kept (RETAIN_DAYS), days; null: until the run is deleted (batch and trace runs, or RETAIN_DAYS=0)',
   })
   retainDays: number | null;
 }
