@@ -1,7 +1,7 @@
 import { RetentionService } from '../src/runs/retention/retention.service.js';
 import { createDatabase, dropDatabase, query } from './support/database.js';
 import { until } from './support/progress.js';
-import { postJson, rowCounts, waitForRun } from './support/runs.js';
+import { postJson, resultsBetween, rowCounts, waitForRun } from './support/runs.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 const DAY_MS = 86_400_000;
@@ -46,16 +46,6 @@ async function firstTaskIds(databaseUrl: string, runId: number): Promise<Record<
     [runId],
   );
   return row;
-}
-
-/** The continuous run's results over a task range, every column the simulation determines. */
-function resultsBetween(databaseUrl: string, runId: number, from: number, to: number) {
-  return query(
-    databaseUrl,
-    `SELECT task_id, scheduler_name, gpu_fraction, cpu_fraction, gpu_id, exec_time, wait_time, completion_time, energy_consumption, execution_cost
-       FROM scheduler_results WHERE run_id = $1 AND task_id >= $2 AND task_id < $3 ORDER BY task_id, scheduler_name`,
-    [runId, from, to],
-  );
 }
 
 const TIMEOUT = 240_000;
