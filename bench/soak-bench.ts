@@ -6,6 +6,9 @@
 //
 // Options (`npm run bench:soak -- --duration 600`): --duration s (default 300), --sample s (30),
 // --warmup s (60), --retain s (the retention, 30), --prune-ms (5000), --reads-per-s (5).
+// Deleted rows are reused once vacuumed: on a server with autovacuum off (a test server), the bench
+// vacuums the pruned tables after each sample itself, as autovacuum would.
+import pg from 'pg';
 import { scratchDatabase, startApp } from './support/app-process.js';
 import { intOption } from './support/cpu.js';
 
@@ -61,6 +64,9 @@ async function main(): Promise<void> {
     throw e;
   });
   const base = app.url;
+  const admin = new pg.Client({ connectionString: db.url });
+  await admin.connect();
+  const autovacuum = (await admin.query<{ autovacuum: string }>('SHOW autovacuum')).rows[0].autovacuum === 'on';
   let latencies: number[] = [];
   let reading = true;
   // One client, READS_PER_S leaderboard reads a second (each after the last answered).
@@ -78,6 +84,7 @@ async function main(): Promise<void> {
   const samples: Sample[] = [];
   const startedAt = performance.now();
   console.log(`soak: continuous run at SIM_TICK_MS=0 for ${DURATION_S} s, retention ${RETAIN_S} s (pruned every ${PRUNE_MS} ms), leaderboard read ${READS_PER_S}/s, a sample every ${SAMPLE_S} s`);
+  console.log(autovacuum ? 'autovacuum is on: it reclaims what pruning deletes' : 'autovacuum is off on this server: the bench vacuums the pruned tables after each sample');
   console.log('| t (s) | tasks | tasks/s | database MB | tasks+results+training MB | model_versions MB | RSS MB | leaderboard p50 / p99 ms (reads) |');
   console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   try {
@@ -102,6 +109,7 @@ async function main(): Promise<void> {
       };
       const rate = (s.tasks - (samples.at(-1)?.tasks ?? 0)) / SAMPLE_S;
       samples.push(s);
+      if (!autovacuum) await admin.query('VACUUM tasks, scheduler_results, training_data, model_versions');
       console.log(
         `| ${t} | ${s.tasks} | ${rate.toFixed(0)} | ${s.databaseMb.toFixed(0)} | ${s.rawMb.toFixed(0)} | ${s.modelsMb.toFixed(1)} | ${s.rssMb.toFixed(0)} | ${s.p50.toFixed(1)} / ${s.p99.toFixed(1)} (${s.reads}) |`,
       );
@@ -115,9 +123,11 @@ async function main(): Promise<void> {
     console.log(`RSS after warm-up (t=${warm.t} s) ${warm.rssMb.toFixed(0)} MB, at the end ${last.rssMb.toFixed(0)} MB (${(((last.rssMb - warm.rssMb) / warm.rssMb) * 100).toFixed(1)}%), peak ${peakRss.toFixed(0)} MB (${(((peakRss - warm.rssMb) / warm.rssMb) * 100).toFixed(1)}%); target ≤ +10%`);
     console.log(`database size: ${warm.databaseMb.toFixed(0)} MB after warm-up, ${Math.min(...half.map((s) => s.databaseMb)).toFixed(0)}–${Math.max(...half.map((s) => s.databaseMb)).toFixed(0)} MB over the second half, ${last.databaseMb.toFixed(0)} MB at the end`);
     console.log(`leaderboard p99 after warm-up: first ${warm.p99.toFixed(1)} ms, last ${last.p99.toFixed(1)} ms, max ${Math.max(...after.map((s) => s.p99)).toFixed(1)} ms`);
+    console.log(JSON.stringify({ bench: 'soak', durationS: DURATION_S, retainS: RETAIN_S, autovacuum, samples }));
   } finally {
     reading = false;
     await reader;
+    await admin.end();
     await app.stop();
     await db.drop();
   }
