@@ -110,10 +110,15 @@ async function main(): Promise<void> {
       };
       const rate = (s.tasks - (samples.at(-1)?.tasks ?? 0)) / SAMPLE_S;
       samples.push(s);
-      if (!autovacuum) await admin.query('VACUUM');
       console.log(
         `| ${t} | ${s.tasks} | ${rate.toFixed(0)} | ${s.databaseMb.toFixed(0)} | ${s.rawMb.toFixed(0)} | ${s.modelsMb.toFixed(1)} | ${s.rssMb.toFixed(0)} | ${s.p50.toFixed(1)} / ${s.p99.toFixed(1)} (${s.reads}) |`,
       );
+      if (!autovacuum) {
+        await admin.query('VACUUM');
+        // Dead rows a VACUUM could not remove (an older snapshot still sees them) are not reused.
+        const dead = await admin.query<{ n: string }>("SELECT n_dead_tup AS n FROM pg_stat_user_tables WHERE relname = 'scheduler_results'");
+        if (Number(dead.rows[0]?.n ?? 0) > 0) console.log(`(after VACUUM: ${dead.rows[0].n} dead scheduler_results rows could not be removed)`);
+      }
     }
     const warm = samples.find((s) => s.t >= WARMUP_S) ?? samples[0];
     const last = samples[samples.length - 1];
