@@ -157,6 +157,9 @@ describe('retention of the continuous run', () => {
       expect(text).toMatch(new RegExp(`^pg_table_size_bytes\\{table="${table}"\\} [1-9]\\d*$`, 'm'));
     }
     expect(text).toMatch(/^pg_database_size_bytes [1-9]\d*$/m);
+    // What the passes so far deleted.
+    expect(text).toMatch(new RegExp(`^retention_pruned_rows_total\\{table="scheduler_results"\\} ${7 * below}$`, 'm'));
+    expect(text).toMatch(new RegExp(`^retention_pruned_rows_total\\{table="tasks"\\} ${below}$`, 'm'));
   }, TIMEOUT);
 
   it('resumes after pruning from its checkpoint, equal to an uninterrupted run, and prunes again there', async () => {

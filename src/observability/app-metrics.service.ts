@@ -57,6 +57,13 @@ export class AppMetrics {
     registers: [this.registry],
   });
 
+  private readonly prunedRows = new Counter({
+    name: 'retention_pruned_rows_total',
+    help: "Rows of the continuous run deleted by retention (model_versions: forests cleared), by table",
+    labelNames: ['table'] as const,
+    registers: [this.registry],
+  });
+
   constructor(@Optional() cache?: CacheService, @Optional() sizes?: TableSizes) {
     collectDefaultMetrics({ register: this.registry });
     const http = new Histogram({ ...HTTP_DURATION, labelNames: ['route', 'method', 'status'] as const, registers: [this.registry] });
@@ -132,6 +139,11 @@ export class AppMetrics {
     // Not one of prom-client's classes, but what its registry asks of a metric.
     this.registry.registerMetric(histogram as unknown as Histogram);
     this.httpDuration = histogram;
+  }
+
+  /** Retention deleted `rows` rows of `table` (for model_versions: cleared that many forests). */
+  pruned(table: string, rows: number): void {
+    if (rows > 0) this.prunedRows.inc({ table }, rows);
   }
 
   /** The hooks a run of this kind calls (see RunExecution). */

@@ -1,9 +1,10 @@
-import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, Optional, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NotFound } from '../../common/app-errors.js';
 import type { RetainedRange } from '../../common/retained-range.js';
 import type { EnvironmentVariables } from '../../config/env.schema.js';
 import { RetentionRepository } from '../../ingest/retention.repository.js';
+import { AppMetrics } from '../../observability/app-metrics.service.js';
 import { ContinuousRunService } from '../continuous-run.service.js';
 import { RunsRepository } from '../runs.repository.js';
 
@@ -62,6 +63,7 @@ export class RetentionService implements OnApplicationBootstrap, BeforeApplicati
     private readonly retention: RetentionRepository,
     private readonly continuous: ContinuousRunService,
     private readonly runs: RunsRepository,
+    @Optional() private readonly metrics?: AppMetrics,
   ) {
     this.retainDays = config.get('RETAIN_DAYS', { infer: true });
     this.retainMs = this.retainDays * DAY_MS;
@@ -133,6 +135,9 @@ export class RetentionService implements OnApplicationBootstrap, BeforeApplicati
       }
     }
     if (this.retainModels > 0) report.models = await this.pruneModels(runId);
+    for (const [table, rows] of [['tasks', report.tasks], ['scheduler_results', report.results], ['training_data', report.training], ['model_versions', report.models]] as const) {
+      this.metrics?.pruned(table, rows);
+    }
     return report;
   }
 
