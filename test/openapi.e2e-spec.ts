@@ -32,10 +32,10 @@ interface NumericWalkDocument {
   components: { schemas: Record<string, SchemaNode & { properties?: Record<string, SchemaNode> }> };
 }
 
-// A number's description must name its unit: a physical one (s or seconds, ms, J, $, W, MB, MB/s), a count
+// A number's description must name its unit: a physical one (s or seconds, days, ms, J, $, W, MB, MB/s), a count
 // (tasks, samples, …), a fraction 0-1, or say that it is a plain number (an id, index, version, …).
 const PHYSICAL_UNIT = /(^|[\s(,;:])(s|ms|J|W|MB|MB\/s|\$\/s|\$)(?=$|[\s),;.:])/;
-const COUNT_OR_PLAIN = /\b(seconds|tasks|samples|items|strategies|GPUs|fraction,? 0[-–]1|work units|unitless|dimensionless|id|index|version|models|rank|seed)\b/i;
+const COUNT_OR_PLAIN = /\b(seconds|days|tasks|samples|items|strategies|GPUs|fraction,? 0[-–]1|work units|unitless|dimensionless|id|index|version|models|rank|seed)\b/i;
 const namesUnit = (description: string): boolean => PHYSICAL_UNIT.test(description) || COUNT_OR_PLAIN.test(description);
 
 const isNumeric = (node: SchemaNode): boolean => [node.type].flat().some((t) => t === 'number' || t === 'integer');

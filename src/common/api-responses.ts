@@ -1,4 +1,5 @@
 import { applyDecorators, type Type } from '@nestjs/common';
+import { RetainedRange } from './retained-range.js';
 import { ApiBadRequestResponse, ApiExtraModels, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiProperty, getSchemaPath } from '@nestjs/swagger';
 
 /** The one error shape every route answers with (see HttpExceptionFilter). */
@@ -23,18 +24,27 @@ export const ApiBadRequest = () => ApiBadRequestResponse({ type: ErrorResponse, 
 /** 404 (unknown id) in the error shape. */
 export const ApiNotFound = (what = 'The resource') => ApiNotFoundResponse({ type: ErrorResponse, description: `${what} does not exist` });
 
-/** 200 with `{ items: Model[], nextCursor }`, plus the 400 every list can answer. */
-export function ApiPageResponse(model: Type<unknown>, description?: string) {
+/**
+ * 200 with `{ items: Model[], nextCursor }`, plus the 400 every list can answer; with `retained`,
+ * a list of a run's raw rows, which also answers `retained` (RetainedRange).
+ */
+export function ApiPageResponse(model: Type<unknown>, description?: string, options: { retained?: boolean } = {}) {
+  const retained = {
+    allOf: [{ $ref: getSchemaPath(RetainedRange) }],
+    nullable: true,
+    description: "Which of the run's rows are still stored (its older rows may have been pruned); null when the list is not of one run (no runId)",
+  };
   return applyDecorators(
-    ApiExtraModels(model),
+    ApiExtraModels(model, RetainedRange),
     ApiOkResponse({
       description,
       schema: {
         type: 'object',
-        required: ['items', 'nextCursor'],
+        required: ['items', 'nextCursor', ...(options.retained ? ['retained'] : [])],
         properties: {
           items: { type: 'array', items: { $ref: getSchemaPath(model) } },
           nextCursor: { type: 'string', nullable: true, description: 'Pass as ?cursor= for the next page; null on the last page' },
+          ...(options.retained ? { retained } : {}),
         },
       },
     }),

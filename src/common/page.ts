@@ -2,14 +2,19 @@ import { BadRequestException } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import type { RetainedRange } from './retained-range.js';
 
 export const MAX_PAGE_SIZE = 1000;
 export const DEFAULT_PAGE_SIZE = 100;
 
-/** The envelope of every list: a page of items and the cursor of the next page (null at the end). */
+/**
+ * The envelope of every list: a page of items and the cursor of the next page (null at the end);
+ * lists of a run's raw rows (tasks, results, training data) also say which of them are retained.
+ */
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
+  retained?: RetainedRange | null;
 }
 
 /** `?limit=` (1..1000, default 100), for every read that returns at most that many rows. */

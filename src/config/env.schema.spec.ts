@@ -26,6 +26,12 @@ describe(validateEnv.name, () => {
     expect(sut).toMatchObject({ PORT: 9000, SIM_AUTOSTART: false, DB_MIGRATIONS_RUN: false, SIM_TICK_MS: 0 });
   });
 
+  it('takes RETAIN_DAYS in fractions of a day (0 keeps everything)', () => {
+    expect(validateEnv({ RETAIN_DAYS: '0.01' }).RETAIN_DAYS).toBe(0.01);
+    expect(validateEnv({ RETAIN_DAYS: '0' }).RETAIN_DAYS).toBe(0);
+    expect(validateEnv({}).RETAIN_DAYS).toBe(7);
+  });
+
   it('treats an empty value as unset', () => {
     expect(validateEnv({ DATABASE_URL: '', REDIS_URL: '', API_KEY: '' })).toMatchObject({ DATABASE_URL: undefined, REDIS_URL: undefined, API_KEY: undefined });
   });
@@ -44,6 +50,11 @@ describe(validateEnv.name, () => {
     ['DATABASE_URL', 'mysql://x'],
     ['REDIS_URL', 'http://x'],
     ['CACHE_TTL_S', '-1'],
+    ['RETAIN_DAYS', '-1'],
+    ['RETAIN_DAYS', 'a week'],
+    ['RETAIN_DAYS', '1e3'],
+    ['RETAIN_MODELS', '2.5'],
+    ['RETAIN_PRUNE_MS', '-5'],
   ])('rejects %s=%s', (name, value) => {
     expect(() => validateEnv({ [name]: value })).toThrow(`${name}=${value}: must be`);
   });

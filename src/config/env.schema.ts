@@ -4,6 +4,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   Matches,
@@ -29,6 +30,13 @@ const toBool = ({ value }: { value: unknown }) => {
 function IntRange(min: number, max: number): PropertyDecorator {
   const message = `must be an integer ${min}-${max}`;
   return applyDecorators(Transform(toInt), IsInt({ message }), Min(min, { message }), Max(max, { message }));
+}
+
+/** A number within [min, max] (fractions allowed), converted from its string. */
+function NumberRange(min: number, max: number): PropertyDecorator {
+  const message = `must be a number ${min}-${max}`;
+  const toNumber = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value);
+  return applyDecorators(Transform(toNumber), IsNumber({ allowNaN: false, allowInfinity: false }, { message }), Min(min, { message }), Max(max, { message }));
 }
 
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
@@ -117,6 +125,23 @@ export class EnvironmentVariables {
 
   @IntRange(1, 100000)
   SIM_RETRAIN_INTERVAL = 50;
+
+  // Retention of the continuous run (batch and trace runs are kept until deleted): raw tasks,
+  // results and training rows older than RETAIN_DAYS (fractions allowed; 0 keeps them all) are
+  // deleted in batches every RETAIN_PRUNE_MS (0: no timer) by the replica leading it; the model
+  // JSON of the last RETAIN_MODELS versions (0 keeps all) and of every RETAIN_MODELS_EVERYth
+  // (0: none) stays, the metadata of every version stays.
+  @NumberRange(0, 36500)
+  RETAIN_DAYS = 7;
+
+  @IntRange(0, 1000000)
+  RETAIN_MODELS = 20;
+
+  @IntRange(0, 1000000)
+  RETAIN_MODELS_EVERY = 100;
+
+  @IntRange(0, 86400000)
+  RETAIN_PRUNE_MS = 60000;
 
   @IntRange(1, 100000)
   SIM_BATCH_RETRAIN_INTERVAL = 1000;

@@ -1,6 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { CacheService } from '../cache/cache.service.js';
+import { TableSizes } from './table-sizes.repository.js';
 import type { RunMetricsSink } from '../runs/execution/run-execution.js';
 
 const HTTP_DURATION = {
@@ -56,7 +57,14 @@ export class AppMetrics {
     registers: [this.registry],
   });
 
-  constructor(@Optional() cache?: CacheService) {
+  private readonly prunedRows = new Counter({
+    name: 'retention_pruned_rows_total',
+    help: "Rows of the continuous run deleted by retention (model_versions: forests cleared), by table",
+    labelNames: ['table'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(@Optional() cache?: CacheService, @Optional() sizes?: TableSizes) {
     collectDefaultMetrics({ register: this.registry });
     const http = new Histogram({ ...HTTP_DURATION, labelNames: ['route', 'method', 'status'] as const, registers: [this.registry] });
     this.httpDuration = { observe: (route, method, status, seconds) => http.observe({ route, method, status: String(status) }, seconds) };
@@ -73,6 +81,7 @@ export class AppMetrics {
         },
       });
     }
+    if (sizes) this.storageGauges(sizes);
     const live = () => this.websocketClients();
     new Gauge({
       name: 'websocket_clients',
@@ -80,6 +89,33 @@ export class AppMetrics {
       registers: [this.registry],
       collect() {
         this.set(live());
+      },
+    });
+  }
+
+  /** Table and database sizes, read from PostgreSQL at scrape time (at most every TABLE_SIZES_TTL_MS). */
+  private storageGauges(sizes: TableSizes): void {
+    // One reading per scrape serves both gauges; a database that does not answer leaves them as they were.
+    const reading = () => sizes.read().catch(() => null);
+    new Gauge({
+      name: 'pg_table_size_bytes',
+      help: 'Size of each of the service\'s tables with its TOAST and indexes (pg_total_relation_size), bytes',
+      labelNames: ['table'] as const,
+      registers: [this.registry],
+      async collect() {
+        const read = await reading();
+        if (!read) return;
+        this.reset();
+        for (const { table, bytes } of read.tables) this.set({ table }, bytes);
+      },
+    });
+    new Gauge({
+      name: 'pg_database_size_bytes',
+      help: 'Size of the service\'s database (pg_database_size), bytes',
+      registers: [this.registry],
+      async collect() {
+        const read = await reading();
+        if (read) this.set(read.database);
       },
     });
   }
@@ -103,6 +139,11 @@ export class AppMetrics {
     // Not one of prom-client's classes, but what its registry asks of a metric.
     this.registry.registerMetric(histogram as unknown as Histogram);
     this.httpDuration = histogram;
+  }
+
+  /** Retention deleted `rows` rows of `table` (for model_versions: cleared that many forests). */
+  pruned(table: string, rows: number): void {
+    if (rows > 0) this.prunedRows.inc({ table }, rows);
   }
 
   /** The hooks a run of this kind calls (see RunExecution). */

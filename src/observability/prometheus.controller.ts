@@ -10,7 +10,7 @@ export class PrometheusController {
   constructor(private readonly metrics: AppMetrics) {}
 
   @Get('metrics')
-  @ApiOperation({ summary: 'Prometheus metrics: process, HTTP latency, simulation throughput, flushes, retrains, cache, WebSocket clients.' })
+  @ApiOperation({ summary: 'Prometheus metrics: process, HTTP latency, simulation throughput, flushes, retrains, cache, WebSocket clients, table and database sizes.' })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text exposition format 0.0.4', schema: { type: 'string' } })
   async scrape(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {

@@ -19,7 +19,7 @@ export class ResultsController {
   @Get()
   @ApiOperation({ summary: 'Results, by run, task and strategy; ?format=csv streams every matching row' })
   @ApiProduces('application/json', 'text/csv')
-  @ApiPageResponse(ResultResponse)
+  @ApiPageResponse(ResultResponse, undefined, { retained: true })
   @ApiNotFound('The run')
   list(@Query() { limit, cursor, format, ...filter }: ListResultsQuery) {
     return format === 'csv' ? this.exports.resultsCsv(filter) : this.results.list(filter, limit, cursor);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Readable } from 'node:stream';
 import type { DataSource } from 'typeorm';
-import { rows, Where } from '../database/sql.js';
+import { one, rows, Where } from '../database/sql.js';
 
 export interface ResultFilter {
   runId?: number;
@@ -72,6 +72,11 @@ export class ResultsRepository {
       `SELECT ${RESULT_COLUMNS} FROM scheduler_results r ${where} ORDER BY r.run_id, r.task_id, r.scheduler_name LIMIT ${where.bind(limit)}`,
       where.params,
     );
+  }
+
+  /** The lowest task id the run's stored results start at (older ones pruned by retention); null when none. */
+  async firstTaskId(runId: number): Promise<number | null> {
+    return (await one<{ first: number | null }>(this.db, `SELECT min(task_id) AS first FROM scheduler_results WHERE run_id = $1`, [runId]))?.first ?? null;
   }
 
   findByTask(runId: number, taskId: number): Promise<ResultRow[]> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { decodeKeyCursor, encodeKeyCursor, toKeyPage, type Page } from '../common/page.js';
 import { RunScope } from '../runs/run-scope.service.js';
+import { RetentionService } from '../runs/retention/retention.service.js';
 import { RunCacheService } from '../cache/run-cache.service.js';
 import { groupComparativeRows } from './comparative-rows.js';
 import type { ComparativeItem } from './dto/comparative.response.js';
@@ -13,14 +14,15 @@ export class ResultsService {
     private readonly results: ResultsRepository,
     private readonly scope: RunScope,
     private readonly cache: RunCacheService,
+    private readonly retention: RetentionService,
   ) {}
 
   async list(filter: ResultFilter, limit: number, cursor?: string): Promise<Page<ResultResponse>> {
     const after = decodeKeyCursor<ResultKey>(cursor, ['int', 'int', 'string']);
-    if (filter.runId !== undefined) await this.scope.assertExists(filter.runId);
+    const retained = filter.runId === undefined ? null : await this.retention.rangeOf(filter.runId, (id) => this.results.firstTaskId(id));
     const rows = await this.results.findPage(filter, limit + 1, after);
     const page = toKeyPage(rows, limit, (r) => [r.runId, r.taskId, r.schedulerName]);
-    return { items: page.items.map(ResultResponse.from), nextCursor: page.nextCursor };
+    return { items: page.items.map(ResultResponse.from), nextCursor: page.nextCursor, retained };
   }
 
   async forTask(runId: number, taskId: number): Promise<ResultResponse[]> {

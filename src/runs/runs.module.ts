@@ -14,6 +14,7 @@ import { RunLifecycle } from './run-lifecycle.service.js';
 import { RunScope } from './run-scope.service.js';
 import { RunsController } from './runs.controller.js';
 import { RunsRepository } from './runs.repository.js';
+import { RetentionService } from './retention/retention.service.js';
 
 /**
  * Owns `simulation_state` (RunsRepository is the only code that touches it), the run lifecycle
@@ -23,7 +24,7 @@ import { RunsRepository } from './runs.repository.js';
 @Module({
   imports: [IngestModule],
   controllers: [RunsController],
-  providers: [RunsRepository, RunLifecycle, RunCatalog, RunScope, RunEvents, ContinuousRunService, BatchRunsService, RunJobs, runQueueProvider, RunFactory, RunStore, ModelTrainer, Leadership],
-  exports: [RunLifecycle, RunCatalog, RunScope, RunEvents, RunFactory],
+  providers: [RunsRepository, RunLifecycle, RunCatalog, RunScope, RunEvents, ContinuousRunService, BatchRunsService, RunJobs, runQueueProvider, RunFactory, RunStore, ModelTrainer, Leadership, RetentionService],
+  exports: [RunLifecycle, RunCatalog, RunScope, RunEvents, RunFactory, RetentionService],
 })
 export class RunsModule {}

@@ -160,6 +160,11 @@ export class RunsRepository {
     return (await one(this.db, `SELECT 1 FROM simulation_state WHERE id = $1`, [id])) !== undefined;
   }
 
+  /** A run's kind; undefined when there is no such run. */
+  async kindOf(id: number): Promise<RunKind | undefined> {
+    return (await one<{ kind: RunKind }>(this.db, `SELECT kind FROM simulation_state WHERE id = $1`, [id]))?.kind;
+  }
+
   /** The id of the newest run of kind 'continuous', running or not. */
   async latestContinuousId(): Promise<number | undefined> {
     const row = await one<{ id: number }>(this.db, `SELECT id FROM simulation_state WHERE kind = 'continuous' ORDER BY id DESC LIMIT 1`);

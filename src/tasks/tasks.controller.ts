@@ -13,7 +13,7 @@ export class TasksController {
 
   @Get()
   @ApiOperation({ summary: 'Tasks, by run and task index; filters on size and compute intensity' })
-  @ApiPageResponse(TaskResponse)
+  @ApiPageResponse(TaskResponse, undefined, { retained: true })
   @ApiNotFound('The run')
   list(@Query() { limit, cursor, ...filter }: ListTasksQuery) {
     return this.tasks.list(filter, limit, cursor);

@@ -38,6 +38,11 @@ export class TasksRepository {
     return rows<Task>(this.db, `SELECT ${TASK_COLUMNS} FROM tasks t ${where} ORDER BY t.run_id, t.task_id LIMIT ${where.bind(limit)}`, where.params);
   }
 
+  /** The lowest task id the run's stored tasks start at (older ones pruned by retention); null when none. */
+  async firstTaskId(runId: number): Promise<number | null> {
+    return (await one<{ first: number | null }>(this.db, `SELECT min(task_id) AS first FROM tasks WHERE run_id = $1`, [runId]))?.first ?? null;
+  }
+
   async findById(id: number): Promise<Task | null> {
     return (await one<Task>(this.db, `SELECT ${TASK_COLUMNS} FROM tasks t WHERE t.id = $1`, [id])) ?? null;
   }

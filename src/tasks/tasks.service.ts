@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { NotFound } from '../common/app-errors.js';
 import { decodeKeyCursor, toKeyPage, type Page } from '../common/page.js';
-import { RunScope } from '../runs/run-scope.service.js';
+import { RetentionService } from '../runs/retention/retention.service.js';
 import { ResultsService } from '../results/results.service.js';
 import { TaskResponse, TaskWithResultsResponse } from './dto/task.response.js';
 import { TasksRepository, type TaskFilter, type TaskKey } from './tasks.repository.js';
@@ -11,15 +11,15 @@ export class TasksService {
   constructor(
     private readonly tasks: TasksRepository,
     private readonly results: ResultsService,
-    private readonly scope: RunScope,
+    private readonly retention: RetentionService,
   ) {}
 
   async list(filter: TaskFilter, limit: number, cursor?: string): Promise<Page<TaskResponse>> {
     const after = decodeKeyCursor<TaskKey>(cursor, ['int', 'int']);
-    if (filter.runId !== undefined) await this.scope.assertExists(filter.runId);
+    const retained = filter.runId === undefined ? null : await this.retention.rangeOf(filter.runId, (id) => this.tasks.firstTaskId(id));
     const rows = await this.tasks.findPage(filter, limit + 1, after);
     const page = toKeyPage(rows, limit, (t) => [t.runId, t.taskId]);
-    return { items: page.items.map(TaskResponse.from), nextCursor: page.nextCursor };
+    return { items: page.items.map(TaskResponse.from), nextCursor: page.nextCursor, retained };
   }
 
   /** The task with every strategy's result for it. */

@@ -44,3 +44,6 @@ export class ModelVersion {
   @Column({ name: 'trained_at', type: 'timestamptz', default: () => 'now()' })
   trainedAt: Date;
 }
+
+/** A model version as the read side lists it: every column but the serialised model, and whether that is still stored. */
+export type StoredModelVersion = Omit<ModelVersion, 'model' | 'run'> & { modelRetained: boolean };

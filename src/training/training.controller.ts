@@ -1,10 +1,10 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiBadRequest, ApiIdParam, ApiNotFound, ApiPageResponse } from '../common/api-responses.js';
-import { BIGINT_ID } from '../common/parse-id.pipe.js';
+import { ApiGoneResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequest, ApiIdParam, ApiNotFound, ApiPageResponse, ErrorResponse } from '../common/api-responses.js';
+import { BIGINT_ID, INT_ID } from '../common/parse-id.pipe.js';
 import { RunQuery } from '../metrics/dto/list-windows.query.js';
-import { ListTrainingDataQuery, ModelQuery } from './dto/list-training-data.query.js';
-import { ModelResponse, TrainingStatsResponse } from './dto/training-stats.response.js';
+import { ListTrainingDataQuery, ModelQuery, ModelVersionQuery } from './dto/list-training-data.query.js';
+import { ModelJsonResponse, ModelResponse, TrainingStatsResponse } from './dto/training-stats.response.js';
 import { TrainingSampleResponse } from './dto/training-sample.response.js';
 import { TrainingService } from './training.service.js';
 import { FastPathAnswer } from '../http/fast-path/fast-path-answer.decorator.js';
@@ -16,7 +16,7 @@ export class TrainingController {
 
   @Get('data')
   @ApiOperation({ summary: 'Training samples (features + oracle label), latest first' })
-  @ApiPageResponse(TrainingSampleResponse)
+  @ApiPageResponse(TrainingSampleResponse, undefined, { retained: true })
   @ApiNotFound('The run')
   listSamples(@Query() { runId, limit, cursor }: ListTrainingDataQuery) {
     return this.training.listSamples(runId, limit, cursor);
@@ -40,6 +40,17 @@ export class TrainingController {
   @ApiNotFound('The run (or, with runId omitted, a continuous run)')
   stats(@Query() { runId }: RunQuery) {
     return this.training.stats(runId);
+  }
+
+  @Get('model/:version')
+  @ApiOperation({ summary: "One model version's serialised forest; 410 once retention pruned it (the continuous run keeps the last RETAIN_MODELS and every RETAIN_MODELS_EVERYth)" })
+  @ApiParam({ name: 'version', type: 'integer', description: 'Model version (1 for the first fit of the run)' })
+  @ApiOkResponse({ type: ModelJsonResponse })
+  @ApiBadRequest()
+  @ApiNotFound('The run or the version')
+  @ApiGoneResponse({ type: ErrorResponse, description: 'The version exists but its serialised model was pruned (its metadata stays)' })
+  modelJson(@Param('version', INT_ID) version: number, @Query() { runId }: ModelVersionQuery) {
+    return this.training.modelJson(runId, version);
   }
 
   @Get('model')

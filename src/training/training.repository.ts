@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { one, rows, Where } from '../database/sql.js';
-import type { ModelVersion } from './model-version.entity.js';
+import type { StoredModelVersion } from './model-version.entity.js';
 import type { TrainingSample } from './training-sample.entity.js';
 
 export const LABEL_BINS = 10;
@@ -25,7 +25,8 @@ const SAMPLE_COLUMNS = `s.id, s.run_id AS "runId", s.task_id AS "taskId", s.size
 
 // Every column but the serialised model, which is large.
 const MODEL_VERSION_COLUMNS = `m.id, m.run_id AS "runId", m.version, m.trained_at_task AS "trainedAtTask", m.samples, m.r2, m.mae,
-  m.feature_importances AS "featureImportances", m.duration_ms AS "durationMs", m.trained_at AS "trainedAt"`;
+  m.feature_importances AS "featureImportances", m.duration_ms AS "durationMs", m.trained_at AS "trainedAt",
+  m.model IS NOT NULL AS "modelRetained"`;
 
 @Injectable()
 export class TrainingRepository {
@@ -37,6 +38,11 @@ export class TrainingRepository {
     if (beforeId !== undefined) where.and('s.id < ?', beforeId);
     if (runId !== undefined) where.and('s.run_id = ?', runId);
     return rows<TrainingSample>(this.db, `SELECT ${SAMPLE_COLUMNS} FROM training_data s ${where} ORDER BY s.id DESC LIMIT ${where.bind(limit)}`, where.params);
+  }
+
+  /** The lowest task id the run's stored samples start at (older ones pruned by retention); null when none. */
+  async firstTaskId(runId: number): Promise<number | null> {
+    return (await one<{ first: number | null }>(this.db, `SELECT min(task_id) AS first FROM training_data WHERE run_id = $1`, [runId]))?.first ?? null;
   }
 
   async findSampleById(id: number): Promise<TrainingSample | null> {
@@ -68,7 +74,12 @@ export class TrainingRepository {
   }
 
   /** A run's model versions, newest first (without the serialised model). */
-  findModelVersions(runId: number, limit: number): Promise<ModelVersion[]> {
-    return rows<ModelVersion>(this.db, `SELECT ${MODEL_VERSION_COLUMNS} FROM model_versions m WHERE m.run_id = $1 ORDER BY m.version DESC LIMIT $2`, [runId, limit]);
+  findModelVersions(runId: number, limit: number): Promise<StoredModelVersion[]> {
+    return rows<StoredModelVersion>(this.db, `SELECT ${MODEL_VERSION_COLUMNS} FROM model_versions m WHERE m.run_id = $1 ORDER BY m.version DESC LIMIT $2`, [runId, limit]);
+  }
+
+  /** One version's serialised model: undefined when the version does not exist, null when retention cleared it. */
+  async findModelJson(runId: number, version: number): Promise<unknown> {
+    return (await one<{ model: unknown }>(this.db, `SELECT model FROM model_versions WHERE run_id = $1 AND version = $2`, [runId, version]))?.model;
   }
 }

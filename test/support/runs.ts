@@ -41,6 +41,15 @@ export function storedResults(databaseUrl: string, runId: number): Promise<Recor
   return query(databaseUrl, `SELECT ${RESULT_COLUMNS} FROM scheduler_results WHERE run_id = $1 ORDER BY task_id, scheduler_name`, [runId]);
 }
 
+/** A run's results over the task range [from, to), every column the simulation determines, in a canonical order. */
+export function resultsBetween(databaseUrl: string, runId: number, from: number, to: number): Promise<Record<string, unknown>[]> {
+  return query(databaseUrl, `SELECT ${RESULT_COLUMNS} FROM scheduler_results WHERE run_id = $1 AND task_id >= $2 AND task_id < $3 ORDER BY task_id, scheduler_name`, [
+    runId,
+    from,
+    to,
+  ]);
+}
+
 /** Counts of a run's rows in every table. */
 export async function rowCounts(databaseUrl: string, runId: number): Promise<Record<string, number>> {
   const [row] = await query<Record<string, number>>(

@@ -11,3 +11,9 @@ export class ModelQuery extends LimitQuery {
   @OptionalRunId('the continuous run')
   runId?: number;
 }
+
+/** `?runId=` for one model version. */
+export class ModelVersionQuery {
+  @OptionalRunId('the continuous run')
+  runId?: number;
+}

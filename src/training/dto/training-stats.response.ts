@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { ModelVersion } from '../model-version.entity.js';
+import type { StoredModelVersion } from '../model-version.entity.js';
 
 export class LabelBin {
   @ApiProperty({ description: 'Lower edge (inclusive), GPU fraction 0-1' }) from: number;
@@ -29,10 +29,15 @@ export class ModelVersionResponse {
   featureImportances: Record<string, number>;
   @ApiProperty({ description: 'Wall time of the fit, ms' }) durationMs: number;
   @ApiProperty() trainedAt: string;
+  @ApiProperty({
+    description:
+      "Whether the version's serialised forest is still stored: the continuous run keeps only its last RETAIN_MODELS and every RETAIN_MODELS_EVERYth (GET /api/training/model/:version answers 410 for the others)",
+  })
+  modelRetained: boolean;
 
-  static from(m: ModelVersion): ModelVersionResponse {
-    const { version, trainedAtTask, samples, r2, mae, featureImportances, durationMs } = m;
-    return { version, trainedAtTask, samples, r2, mae, featureImportances, durationMs, trainedAt: m.trainedAt.toISOString() };
+  static from(m: StoredModelVersion): ModelVersionResponse {
+    const { version, trainedAtTask, samples, r2, mae, featureImportances, durationMs, modelRetained } = m;
+    return { version, trainedAtTask, samples, r2, mae, featureImportances, durationMs, trainedAt: m.trainedAt.toISOString(), modelRetained };
   }
 }
 
@@ -42,4 +47,10 @@ export class ModelResponse {
   current: ModelVersionResponse | null;
   @ApiProperty({ type: [ModelVersionResponse], description: 'Every version, newest first (current included), at most `limit`' })
   history: ModelVersionResponse[];
+}
+
+export class ModelJsonResponse {
+  @ApiProperty({ description: 'Run id' }) runId: number;
+  @ApiProperty({ description: 'Model version' }) version: number;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The serialised regression forest (PlacementModel.toJSON)' }) model: unknown;
 }
