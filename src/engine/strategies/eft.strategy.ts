@@ -2,9 +2,11 @@ import type { MachineSpec } from '../config.js';
 import { gpuSpeedup, transferTime } from '../machine/oracle.js';
 import type { Task } from '../workload/task.js';
 import { expectStrategyState } from './simple-state.js';
-import type { Decision, Strategy, StrategyContext, StrategyDefinition, StrategyEnv } from './strategy.js';
+import type { Decision, Strategy, StrategyContext, StrategyDefinition, StrategyEnv, StrategyReason } from './strategy.js';
 
 const NAME = 'eft';
+/** How many of the best (f, GPU) pairs `explain` lists. */
+const EXPLAINED_ALTERNATIVES = 5;
 
 /** The grid 0, step, 2·step … 1; exact multiples when 1/step is an integer. */
 export function fractionGrid(step: number): Float64Array {
@@ -64,6 +66,32 @@ class EftStrategy implements Strategy {
 
   preview(task: Task, ctx: StrategyContext): Decision {
     return this.decide(task, ctx);
+  }
+
+  /** The best EXPLAINED_ALTERNATIVES (f, GPU) pairs of the scan, earliest finish first (ties: less energy). */
+  explain(task: Task, ctx: StrategyContext): StrategyReason {
+    const { machine } = ctx;
+    const ready = machine.readyTime(task);
+    const t = task.durationEstimate;
+    const s = gpuSpeedup(task, this.spec);
+    const c = transferTime(task, this.spec);
+    const cpuStart = ready > machine.cpuFree ? ready : machine.cpuFree;
+    const { cpuPowerW, gpuPowerW } = this.spec;
+    const all = [{ f: 0, gpu: machine.earliestGpu(), finish: cpuStart + t, energy: cpuPowerW * t }];
+    for (let i = 1; i < this.grid.length; i++) {
+      const f = this.grid[i];
+      const cpuPart = (1 - f) * t;
+      const gpuPart = (f * t) / s + c;
+      const cpuEnd = cpuStart + cpuPart;
+      for (let g = 0; g < machine.gpuFree.length; g++) {
+        const free = machine.gpuFree[g];
+        const gpuEnd = (ready > free ? ready : free) + gpuPart;
+        all.push({ f, gpu: g, finish: cpuPart > 0 && cpuEnd > gpuEnd ? cpuEnd : gpuEnd, energy: cpuPowerW * cpuPart + gpuPowerW * gpuPart });
+      }
+    }
+    // A stable sort keeps the scan order on full ties, as decide does.
+    all.sort((a, b) => a.finish - b.finish || a.energy - b.energy);
+    return { kind: 'eft', alternatives: all.slice(0, EXPLAINED_ALTERNATIVES) };
   }
 
   // Nothing of its own changes as it decides.
