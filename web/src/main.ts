@@ -46,6 +46,8 @@ async function route(): Promise<void> {
   if (mine !== generation) return next();
   cleanup = next;
   view.dataset.page = path.split('/')[1] + (detail ? '-detail' : '');
+  // For the first-load benchmark (bench/dashboard-bench.ts): when the first page was shown.
+  if (performance.getEntriesByName('dashboard-shown').length === 0) performance.mark('dashboard-shown');
   document.title = `${view.querySelector('h1')?.textContent ?? 'Dashboard'} · Hybrid ML Scheduler`;
 }
 
