@@ -168,6 +168,34 @@ describe('dashboard (headless Chromium)', () => {
     expect(w.problems).toEqual([]);
   });
 
+  it('works from the keyboard: the menu, and sorting the leaderboard', async () => {
+    w = await watchedPage(browser);
+    await openPage(w.page, sut.url, '#/live', 'live');
+    // Tab past the skip link to the menu, then along it to Leaderboard.
+    await w.page.keyboard.press('Tab');
+    expect(await w.page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await w.page.keyboard.press('Tab');
+    await w.page.keyboard.press('Tab');
+    expect(await w.page.evaluate(() => document.activeElement?.getAttribute('href'))).toBe('#/leaderboard');
+    await w.page.keyboard.press('Enter');
+    await w.page.waitForSelector('main[data-page="leaderboard"] #leaderboard');
+    const order = () => w!.page.$$eval('#leaderboard tbody tr', (rows) => rows.map((r) => r.getAttribute('data-strategy')));
+    const byMean = await order();
+    await w.page.focus('button[data-sort="wins"]');
+    await w.page.keyboard.press('Enter');
+    expect(await w.page.getAttribute('th:has(button[data-sort="wins"])', 'aria-sort')).toBe('ascending');
+    await w.page.keyboard.press('Enter');
+    expect(await w.page.getAttribute('th:has(button[data-sort="wins"])', 'aria-sort')).toBe('descending');
+    const wins = await w.page.$$eval('#leaderboard tbody td[data-key="wins"]', (cells) => cells.map((c) => Number(c.textContent!.replace(/,/g, ''))));
+    expect(wins).toEqual([...wins].sort((a, b) => b - a));
+    expect([...(await order())].sort()).toEqual([...byMean].sort());
+    // Every form control has a label.
+    await openPage(w.page, sut.url, '#/placement', 'placement');
+    const unlabelled = await w.page.$$eval('input, select', (els) => els.filter((e) => !(e as HTMLInputElement).labels?.length && !e.getAttribute('aria-label')).map((e) => e.outerHTML));
+    expect(unlabelled).toEqual([]);
+    expect(w.problems).toEqual([]);
+  });
+
   it('is served under a strict CSP: no inline scripts or styles, the feed from the same origin', async () => {
     const res = await fetch(`${sut.url}/`);
     expect(res.status).toBe(200);

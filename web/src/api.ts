@@ -155,7 +155,7 @@ export async function all<T>(path: string, query: Record<string, string | number
   const out: T[] = [];
   let cursor: string | undefined;
   do {
-    const page = await get<Page<T>>(path, { ...query, limit: 200, cursor });
+    const page = await get<Page<T>>(path, { ...query, limit: 1000, cursor });
     out.push(...page.items);
     cursor = page.nextCursor ?? undefined;
   } while (cursor && out.length < max);

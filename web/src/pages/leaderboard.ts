@@ -16,6 +16,7 @@ const COLUMNS: Column[] = [
   { key: 'tasks', label: 'Tasks', unit: 'count', digits: 0 },
   { key: 'meanCompletionTime', label: 'Mean completion', unit: 's', digits: 3 },
   { key: 'p95CompletionTime', label: 'p95 completion', unit: 's', digits: 3 },
+  { key: 'p99CompletionTime', label: 'p99 completion', unit: 's', digits: 3 },
   { key: 'meanExecTime', label: 'Mean exec', unit: 's', digits: 3 },
   { key: 'meanWaitTime', label: 'Mean wait', unit: 's', digits: 3 },
   { key: 'totalEnergy', label: 'Energy', unit: 'J', digits: 0 },
@@ -30,10 +31,7 @@ const COLUMNS: Column[] = [
 function valueOf(e: LeaderboardEntry, key: string): number | string | null {
   const v = e[key];
   if (key === 'utilization' && typeof v === 'number') return v * 100;
-  if (typeof v === 'number' || typeof v === 'string') return v;
-  // Percentiles as nested distributions in some answers.
-  if (key === 'p95CompletionTime' && typeof e.completionTime === 'object' && e.completionTime) return (e.completionTime as { p95?: number }).p95 ?? null;
-  return null;
+  return typeof v === 'number' || typeof v === 'string' ? v : null;
 }
 
 export async function leaderboardPage(view: HTMLElement, params: URLSearchParams): Promise<() => void> {
@@ -63,6 +61,8 @@ export async function leaderboardPage(view: HTMLElement, params: URLSearchParams
         ascending = sortKey === c.key ? !ascending : true;
         sortKey = c.key;
         render();
+        // The table is drawn anew: keep the keyboard where it was.
+        holder.querySelector<HTMLButtonElement>(`button[data-sort="${c.key}"]`)?.focus();
       });
       return h('th', { scope: 'col', 'aria-sort': active ? (ascending ? 'ascending' : 'descending') : 'none' }, button);
     });
@@ -81,7 +81,7 @@ export async function leaderboardPage(view: HTMLElement, params: URLSearchParams
             ...shown.map((c) =>
               c.key === 'scheduler'
                 ? h('th', { scope: 'row' }, h('span', { class: 'swatch', 'data-colour': strategyColour(e.scheduler) }), e.scheduler)
-                : h('td', { class: 'num' }, fmt(valueOf(e, c.key) as number | null, c.digits)),
+                : h('td', { class: 'num', 'data-key': c.key }, fmt(valueOf(e, c.key) as number | null, c.digits)),
             ),
           ),
         ),
