@@ -14,8 +14,9 @@ let generation = 0;
 
 /** Hash routes (#/live, #/runs/3, …): the service serves one page, at `/`. */
 async function route(): Promise<void> {
-  const hash = location.hash || '#/live';
-  if (!hash.startsWith('#/')) return;
+  // Other fragments (the skip link's #view) move focus only, once a page is shown.
+  if (!location.hash.startsWith('#/') && generation > 0) return;
+  const hash = location.hash.startsWith('#/') ? location.hash : '#/live';
   const [path, query] = hash.slice(1).split('?');
   const params = new URLSearchParams(query ?? '');
   const mine = ++generation;
