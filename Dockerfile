@@ -7,6 +7,8 @@ RUN npm ci --no-audit --no-fund
 COPY nest-cli.json tsconfig.json tsconfig.migrations.json ./
 COPY src ./src
 COPY migrations ./migrations
+COPY web ./web
+COPY scripts/build-web.mjs ./scripts/
 # The image needs DATABASE_URL (NODE_ENV=production refuses to start without it), so the embedded
 # PostgreSQL, an optional dependency, is left out with the dev dependencies.
 RUN npm run build && npm prune --omit=dev --omit=optional

@@ -9,6 +9,7 @@ import type { Logger as PinoLogger } from 'pino';
 import { AppModule, type AppOptions } from './app.module.js';
 import { createValidationPipe } from './app.validation.js';
 import { RunCacheService } from './cache/run-cache.service.js';
+import { DASHBOARD_ROUTES, registerDashboard } from './dashboard/dashboard.route.js';
 import { BODY_LIMIT_BYTES } from './common/body-limit.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import { QueryPolicyInterceptor } from './common/query-policy.interceptor.js';
@@ -55,7 +56,7 @@ export async function createApp(options: AppOptions, logger: PinoLogger = create
   });
   const fastify = app.getHttpAdapter().getInstance();
   // Probes are polled constantly and answer machines, not browsers: no security headers for them.
-  registerSecurityHeaders(fastify, ['/health', '/ready', '/metrics'], '/docs');
+  registerSecurityHeaders(fastify, ['/health', '/ready', '/metrics'], { docsPrefix: '/docs', dashboard: DASHBOARD_ROUTES });
   installHttpMetrics(fastify, app.get(AppMetrics));
   // Every answer names its request, so a client can quote it back.
   fastify.addHook('onSend', (request, reply, payload, done) => {
@@ -67,8 +68,8 @@ export async function createApp(options: AppOptions, logger: PinoLogger = create
   // Before the routes are registered (app.init()): they install per-route and app-wide hooks.
   installContentTypePolicy(fastify);
   installMethodPolicy(fastify);
-  // Until the service serves its own page, its front door is the API's documentation.
-  fastify.get('/', (_request, reply) => reply.redirect('/docs', 302));
+  // The service's front door: the dashboard (built by `npm run build`); the API's documentation is at /docs.
+  registerDashboard(fastify);
 
   // The live feed (/ws) is plain WebSocket on Fastify's own HTTP server: one port for both.
   app.useWebSocketAdapter(new WsAdapter(app));

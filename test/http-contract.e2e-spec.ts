@@ -194,9 +194,11 @@ describe('the HTTP contract', () => {
     });
   });
 
-  it('redirects GET / to the docs', async () => {
+  it('serves the dashboard at GET / (the API docs are at /docs)', async () => {
     const answer = await call(`${sut.url}/`);
-    expect(answer.status).toBe(302);
-    expect(answer.headers.get('location')).toBe('/docs');
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(answer.headers.get('cache-control')).toBe('no-cache');
+    expect((await call(`${sut.url}/docs`)).status).toBe(200);
   });
 });

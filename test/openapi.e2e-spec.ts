@@ -1,4 +1,4 @@
-import { IMPLICIT_METHODS, isDocsRoute } from './support/routes.js';
+import { IMPLICIT_METHODS, isPageRoute } from './support/routes.js';
 import { useTestApp } from './support/test-app.js';
 
 interface OpenApiDocument {
@@ -74,7 +74,7 @@ describe('OpenAPI', () => {
     const res = await fetch(`${sut.url}/docs-json`);
     expect(res.status).toBe(200);
     const doc = (await res.json()) as OpenApiDocument;
-    const routes = sut.routes.filter((r) => !IMPLICIT_METHODS.has(r.method) && !isDocsRoute(r.url));
+    const routes = sut.routes.filter((r) => !IMPLICIT_METHODS.has(r.method) && !isPageRoute(r.url));
     expect(routes.length).toBeGreaterThan(10);
     const undocumented = routes
       .map((r) => ({ method: r.method.toLowerCase(), path: r.url.replace(/:(\w+)/g, '{$1}') }))

@@ -80,6 +80,32 @@ describe('POST /api/tasks/placement', () => {
     });
   });
 
+  describe('reasons', () => {
+    it("answers EFT's best alternatives, hybrid_ml's predicted f against the oracle's, and rl_agent's action values", async () => {
+      const res = await place(TASK);
+
+      expect(res.status).toBe(200);
+      const options = byStrategy(res.body.placements as Option[]);
+      const { eft, hybrid_ml: ml, rl_agent: rl } = res.body.reasons;
+      // EFT's first alternative is its placement; the rest finish no earlier.
+      expect(eft.kind).toBe('eft');
+      expect(eft.alternatives.length).toBe(5);
+      expect(eft.alternatives[0].f).toBe(options.eft.gpuFraction);
+      expect(eft.alternatives[0].finish).toBeCloseTo(options.eft.finishTime, 9);
+      if (options.eft.gpuFraction > 0) expect(eft.alternatives[0].gpu).toBe(options.eft.gpuId);
+      for (let i = 1; i < 5; i++) expect(eft.alternatives[i].finish).toBeGreaterThanOrEqual(eft.alternatives[i - 1].finish);
+      // After 300 tasks hybrid_ml has a model: its clipped prediction is its placement.
+      expect(ml.kind).toBe('hybrid_ml');
+      expect(typeof ml.predictedF).toBe('number');
+      expect(ml.f).toBe(Math.min(1, Math.max(0, ml.predictedF)));
+      expect(ml.f).toBe(options.hybrid_ml.gpuFraction);
+      expect(ml.oracleF).toBe(res.body.oracle.gpuFraction);
+      expect(rl.kind).toBe('rl_agent');
+      expect(rl.actionValues.map((a: { f: number }) => a.f)).toContain(options.rl_agent.gpuFraction);
+      for (const a of rl.actionValues) expect(Number.isFinite(a.q)).toBe(true);
+    });
+  });
+
   describe('machine state', () => {
     it("answers for the continuous run's machines by default, the same as with its runId", async () => {
       const byDefault = await place(TASK);

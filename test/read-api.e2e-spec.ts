@@ -178,6 +178,20 @@ describe('read API', () => {
     });
   });
 
+  describe('task ranges', () => {
+    it('reads the results and the tasks of a task range (taskFrom, taskTo inclusive)', async () => {
+      const results = await getJson<Page<{ taskId: number; schedulerName: string }>>(`${sut.url}/api/results?runId=${run.runId}&scheduler=eft&taskFrom=100&taskTo=119&limit=50`);
+      expect(results.status).toBe(200);
+      expect(results.body.items.map((r) => r.taskId)).toEqual(Array.from({ length: 20 }, (_, i) => 100 + i));
+      expect(new Set(results.body.items.map((r) => r.schedulerName))).toEqual(new Set(['eft']));
+      const tasks = await getJson<Page<{ taskId: number }>>(`${sut.url}/api/tasks?runId=${run.runId}&taskFrom=398&limit=50`);
+      expect(tasks.body.items.map((t) => t.taskId)).toEqual([398, 399]);
+      const upTo = await getJson<Page<{ taskId: number }>>(`${sut.url}/api/tasks?runId=${run.runId}&taskTo=2`);
+      expect(upTo.body.items.map((t) => t.taskId)).toEqual([0, 1, 2]);
+      expect((await fetch(`${sut.url}/api/results?taskFrom=-1`)).status).toBe(400);
+    });
+  });
+
   describe('CSV export', () => {
     it('streams results that parse back to the JSON rows', async () => {
       const json = await walk<Record<string, unknown>>(`${sut.url}/api/results?runId=${run.runId}&limit=1000`);
@@ -250,7 +264,7 @@ describe('read API', () => {
       ['/api/results?limit=0', 'limit must not be less than 1'],
       ['/api/results?limit=1001', 'limit must not be greater than 1000'],
       ['/api/tasks?limit=abc', 'limit must be an integer number'],
-      ['/api/tasks?colour=red', 'colour: unknown query parameter (this route takes cursor, limit, maxIntensity, maxSize, minIntensity, minSize, runId)'],
+      ['/api/tasks?colour=red', 'colour: unknown query parameter (this route takes cursor, limit, maxIntensity, maxSize, minIntensity, minSize, runId, taskFrom, taskTo)'],
       ['/api/results?format=xml', 'format must be one of the following values: json, csv'],
       ['/api/results?cursor=abc', 'cursor must be a cursor returned by this API'],
       // One codec for every list: these two once restarted from the first page on a cursor not theirs.

@@ -21,3 +21,15 @@ export function OptionalScheduler(): PropertyDecorator {
     IsIn(ALL_STRATEGY_NAMES, { message: `scheduler must be one of: ${STRATEGY_NAMES_LIST}` }),
   );
 }
+
+/** An optional end of a task-index range (`?taskFrom=` / `?taskTo=`, inclusive). */
+export function OptionalTaskBound(end: 'First' | 'Last'): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: INT4_MAX, description: `${end} task index of a range in its run (inclusive)` }),
+    IsOptional(),
+    Type(() => Number),
+    IsInt(),
+    Min(0),
+    Max(INT4_MAX),
+  );
+}

@@ -33,7 +33,7 @@ export { SimulationEngine, type EngineOptions } from './simulation-engine.js';
 export type { DistributionSummary, StrategySummary } from './stats/strategy-stats.js';
 export { STRATEGY_DEFINITIONS, ORACLE_STRATEGY_NAME, strategyDefinition, strategyNames } from './strategies/registry.js';
 export { rlFirstTrainingAt } from './strategies/rl-agent.strategy.js';
-export type { Decision, Strategy, StrategyContext, StrategyDefinition, StrategyEnv, StrategyFeedback } from './strategies/strategy.js';
+export type { Decision, Strategy, StrategyContext, StrategyDefinition, StrategyEnv, StrategyFeedback, StrategyReason } from './strategies/strategy.js';
 export { generateTask } from './workload/generate-task.js';
 export { durationEstimate, FEATURE_NAMES, taskFeatures, type Task } from './workload/task.js';
 export { parseTraceCsv, parseTraceRecords, TRACE_COLUMNS, type TraceOptions } from './workload/trace.js';

@@ -76,6 +76,29 @@ describe(SimulationEngine.name, () => {
     for (const name of sut.strategyNames) expect(placement.placements[name]).toEqual(stepped.outcomes[name]);
   });
 
+  it('gives the reasons of the placements it previews, without changing any state', () => {
+    const sut = SimulationEngine.create({ seed: 9 });
+    run(sut, 120);
+    const next = sut.nextTask();
+    const before = JSON.stringify(sut.snapshot());
+
+    const reasons = sut.reasons(next);
+    const placement = sut.placement(next);
+
+    expect(JSON.stringify(sut.snapshot())).toBe(before);
+    expect(Object.keys(reasons).sort()).toEqual(['eft', 'hybrid_ml', 'rl_agent']);
+    const { eft, hybrid_ml: ml, rl_agent: rl } = reasons;
+    if (eft.kind !== 'eft' || ml.kind !== 'hybrid_ml' || rl.kind !== 'rl_agent') throw new Error('reasons of the wrong kind');
+    // EFT's first alternative is its decision; the others finish no earlier.
+    expect(eft.alternatives[0].f).toBe(placement.placements.eft.gpuFraction);
+    expect(eft.alternatives[0].finish).toBe(placement.placements.eft.finishTime);
+    for (let i = 1; i < eft.alternatives.length; i++) expect(eft.alternatives[i].finish).toBeGreaterThanOrEqual(eft.alternatives[i - 1].finish);
+    expect(ml.f).toBe(placement.placements.hybrid_ml.gpuFraction);
+    expect(ml.oracleF).toBe(placement.oracle.gpuFraction);
+    expect(ml.predictedF).not.toBeNull();
+    expect(rl.actionValues.map((a) => a.f)).toContain(placement.placements.rl_agent.gpuFraction);
+  });
+
   it('places a sequence as stepping it would, without changing any state', () => {
     const sut = SimulationEngine.create({ seed: 9 });
     run(sut, 120);

@@ -9,7 +9,7 @@ import { Machine, type Outcome, type Utilization } from './machine/machine.js';
 import { oracleDecision } from './machine/oracle.js';
 import { RngStreams } from './random/rng-streams.js';
 import { ORACLE_STRATEGY_NAME, strategyDefinition, strategyNames } from './strategies/registry.js';
-import type { Decision, Strategy, StrategyEnv } from './strategies/strategy.js';
+import type { Decision, Strategy, StrategyEnv, StrategyReason } from './strategies/strategy.js';
 import { StrategyStats, type StrategySummary } from './stats/strategy-stats.js';
 import { generateTask } from './workload/generate-task.js';
 import type { Task } from './workload/task.js';
@@ -153,6 +153,14 @@ export class SimulationEngine {
       placements[lane.name] = lane.machine.evaluate(task, decision.f, decision.gpu);
     }
     return { task, oracle, placements };
+  }
+
+  /** Why each strategy that can say so would place `task` as `placement` does; changes no state. */
+  reasons(task: Task): Record<string, StrategyReason> {
+    const oracle = oracleDecision(task, this.config.machine);
+    const out: Record<string, StrategyReason> = {};
+    for (const lane of this.lanes) if (lane.strategy.explain) out[lane.name] = lane.strategy.explain(task, { machine: lane.machine, oracle });
+    return out;
   }
 
   /**

@@ -8,6 +8,9 @@ export interface ResultFilter {
   runId?: number;
   scheduler?: string;
   taskId?: number;
+  /** Task range, inclusive at both ends. */
+  taskFrom?: number;
+  taskTo?: number;
 }
 
 /** A result row as the API names it (camelCase, no surrogate id). */
@@ -141,6 +144,8 @@ function resultWhere(filter: ResultFilter, after?: ResultKey): Where {
   if (filter.runId !== undefined) where.and('r.run_id = ?', filter.runId);
   if (filter.scheduler !== undefined) where.and('r.scheduler_name = ?', filter.scheduler);
   if (filter.taskId !== undefined) where.and('r.task_id = ?', filter.taskId);
+  if (filter.taskFrom !== undefined) where.and('r.task_id >= ?', filter.taskFrom);
+  if (filter.taskTo !== undefined) where.and('r.task_id <= ?', filter.taskTo);
   if (after) where.and('(r.run_id, r.task_id, r.scheduler_name) > (?, ?, ?)', ...after);
   return where;
 }

@@ -17,6 +17,23 @@ export const CONTENT_SECURITY_POLICY: HelmetOptions['contentSecurityPolicy'] = {
 };
 
 /**
+ * The dashboard's policy: everything from the service itself, nothing inline (no inline scripts or
+ * styles; uPlot sets styles through the CSSOM, which CSP allows), the live feed from the same origin.
+ */
+export const DASHBOARD_CONTENT_SECURITY_POLICY: HelmetOptions['contentSecurityPolicy'] = {
+  useDefaults: true,
+  directives: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", 'data:'],
+    connectSrc: ["'self'"],
+    frameAncestors: ["'none'"],
+    upgradeInsecureRequests: null,
+  },
+};
+
+/**
  * For JSON answers, the headers OWASP's REST Security Cheat Sheet asks of an API: nothing may be
  * loaded or framed from them (the HTML-only headers of helmet's defaults add nothing to JSON).
  */
@@ -47,17 +64,26 @@ export function helmetHeaders(options: HelmetOptions = { contentSecurityPolicy: 
   return headers;
 }
 
+export interface PageRoutes {
+  /** The API docs (Swagger UI): helmet's defaults with a CSP that allows its inline styles. */
+  docsPrefix: string;
+  /** The dashboard's route patterns: helmet's defaults with the dashboard's strict CSP. */
+  dashboard: readonly string[];
+}
+
 /**
- * Helmet's security headers on every answer but the probes': its defaults (with our CSP) on the
- * pages under `pagesPrefix`, the API set on everything else.
+ * Helmet's security headers on every answer but the probes': its defaults (with a page's CSP) on the
+ * docs and the dashboard, the API set on everything else.
  */
-export function registerSecurityHeaders(fastify: FastifyInstance, skipRoutes: readonly string[], pagesPrefix: string): void {
-  const pages = helmetHeaders();
+export function registerSecurityHeaders(fastify: FastifyInstance, skipRoutes: readonly string[], pages: PageRoutes): void {
+  const docs = helmetHeaders();
+  const dashboard = helmetHeaders({ contentSecurityPolicy: DASHBOARD_CONTENT_SECURITY_POLICY, frameguard: { action: 'deny' } });
   const api = helmetHeaders(API_HEADERS);
   const skip = new Set(skipRoutes);
+  const dashboardRoutes = new Set(pages.dashboard);
   fastify.addHook('onRequest', (request, reply, done) => {
     const route = routePattern(request);
-    if (!skip.has(route)) void reply.headers(route.startsWith(pagesPrefix) ? pages : api);
+    if (!skip.has(route)) void reply.headers(dashboardRoutes.has(route) ? dashboard : route.startsWith(pages.docsPrefix) ? docs : api);
     done();
   });
 }

@@ -10,6 +10,9 @@ export interface TaskFilter {
   maxSize?: number;
   minIntensity?: number;
   maxIntensity?: number;
+  /** Task range, inclusive at both ends. */
+  taskFrom?: number;
+  taskTo?: number;
 }
 
 export type TaskKey = [runId: number, taskId: number];
@@ -35,6 +38,8 @@ export class TasksRepository {
     if (filter.maxSize !== undefined) where.and('t.size <= ?', filter.maxSize);
     if (filter.minIntensity !== undefined) where.and('t.compute_intensity >= ?', filter.minIntensity);
     if (filter.maxIntensity !== undefined) where.and('t.compute_intensity <= ?', filter.maxIntensity);
+    if (filter.taskFrom !== undefined) where.and('t.task_id >= ?', filter.taskFrom);
+    if (filter.taskTo !== undefined) where.and('t.task_id <= ?', filter.taskTo);
     return rows<Task>(this.db, `SELECT ${TASK_COLUMNS} FROM tasks t ${where} ORDER BY t.run_id, t.task_id LIMIT ${where.bind(limit)}`, where.params);
   }
 

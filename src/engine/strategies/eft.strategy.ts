@@ -1,10 +1,13 @@
 import type { MachineSpec } from '../config.js';
+import type { Machine } from '../machine/machine.js';
 import { gpuSpeedup, transferTime } from '../machine/oracle.js';
 import type { Task } from '../workload/task.js';
 import { expectStrategyState } from './simple-state.js';
-import type { Decision, Strategy, StrategyContext, StrategyDefinition, StrategyEnv } from './strategy.js';
+import type { Decision, Strategy, StrategyContext, StrategyDefinition, StrategyEnv, StrategyReason } from './strategy.js';
 
 const NAME = 'eft';
+/** How many of the best (f, GPU) pairs `explain` lists. */
+const EXPLAINED_ALTERNATIVES = 5;
 
 /** The grid 0, step, 2·step … 1; exact multiples when 1/step is an integer. */
 export function fractionGrid(step: number): Float64Array {
@@ -28,18 +31,46 @@ class EftStrategy implements Strategy {
   ) {}
 
   decide(task: Task, ctx: StrategyContext): Decision {
-    const { machine } = ctx;
+    let bestFinish = Infinity;
+    let bestEnergy = Infinity;
+    let bestF = 0;
+    let bestGpu = 0;
+    this.scan(task, ctx.machine, (f, gpu, finish, energy) => {
+      if (finish < bestFinish || (finish === bestFinish && energy < bestEnergy)) {
+        bestFinish = finish;
+        bestEnergy = energy;
+        bestF = f;
+        bestGpu = gpu;
+      }
+    });
+    return { f: bestF, gpu: bestGpu };
+  }
+
+  preview(task: Task, ctx: StrategyContext): Decision {
+    return this.decide(task, ctx);
+  }
+
+  /** The best EXPLAINED_ALTERNATIVES (f, GPU) pairs of the scan, earliest finish first (ties: less energy). */
+  explain(task: Task, ctx: StrategyContext): StrategyReason {
+    const all: { f: number; gpu: number; finish: number; energy: number }[] = [];
+    this.scan(task, ctx.machine, (f, gpu, finish, energy) => all.push({ f, gpu, finish, energy }));
+    // A stable sort keeps the scan order on full ties, as decide does.
+    all.sort((a, b) => a.finish - b.finish || a.energy - b.energy);
+    return { kind: 'eft', alternatives: all.slice(0, EXPLAINED_ALTERNATIVES) };
+  }
+
+  /**
+   * Visits every candidate in scan order: f = 0 (the CPU alone, whatever the GPU: the earliest
+   * free one), then each f > 0 of the grid on each GPU, with its finish time and energy.
+   */
+  private scan(task: Task, machine: Machine, visit: (f: number, gpu: number, finish: number, energy: number) => void): void {
     const ready = machine.readyTime(task);
     const t = task.durationEstimate;
     const s = gpuSpeedup(task, this.spec);
     const c = transferTime(task, this.spec);
     const cpuStart = ready > machine.cpuFree ? ready : machine.cpuFree;
     const { cpuPowerW, gpuPowerW } = this.spec;
-    // f = 0 runs on the CPU alone, whatever the GPU.
-    let bestFinish = cpuStart + t;
-    let bestEnergy = cpuPowerW * t;
-    let bestF = 0;
-    let bestGpu = machine.earliestGpu();
+    visit(0, machine.earliestGpu(), cpuStart + t, cpuPowerW * t);
     const grid = this.grid;
     for (let i = 1; i < grid.length; i++) {
       const f = grid[i];
@@ -50,20 +81,9 @@ class EftStrategy implements Strategy {
       for (let g = 0; g < machine.gpuFree.length; g++) {
         const free = machine.gpuFree[g];
         const gpuEnd = (ready > free ? ready : free) + gpuPart;
-        const finish = cpuPart > 0 && cpuEnd > gpuEnd ? cpuEnd : gpuEnd;
-        if (finish < bestFinish || (finish === bestFinish && energy < bestEnergy)) {
-          bestFinish = finish;
-          bestEnergy = energy;
-          bestF = f;
-          bestGpu = g;
-        }
+        visit(f, g, cpuPart > 0 && cpuEnd > gpuEnd ? cpuEnd : gpuEnd, energy);
       }
     }
-    return { f: bestF, gpu: bestGpu };
-  }
-
-  preview(task: Task, ctx: StrategyContext): Decision {
-    return this.decide(task, ctx);
   }
 
   // Nothing of its own changes as it decides.

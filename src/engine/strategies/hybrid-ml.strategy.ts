@@ -1,7 +1,7 @@
 import type { ModelSlot } from '../learning/model-slot.js';
 import { FEATURE_COUNT, writeFeatures, type Task } from '../workload/task.js';
 import { expectStrategyState } from './simple-state.js';
-import type { Decision, Strategy, StrategyContext, StrategyDefinition, StrategyEnv } from './strategy.js';
+import type { Decision, Strategy, StrategyContext, StrategyDefinition, StrategyEnv, StrategyReason } from './strategy.js';
 
 const NAME = 'hybrid_ml';
 
@@ -28,6 +28,17 @@ class HybridMlStrategy implements Strategy {
 
   preview(task: Task, ctx: StrategyContext): Decision {
     return this.decide(task, ctx);
+  }
+
+  /** The model's raw prediction of f (null before the first model), the f it uses, and the oracle's f. */
+  explain(task: Task, ctx: StrategyContext): StrategyReason {
+    const model = this.models.current;
+    let predictedF: number | null = null;
+    if (model !== null) {
+      writeFeatures(task, this.features);
+      predictedF = model.predict(this.features);
+    }
+    return { kind: 'hybrid_ml', modelVersion: this.models.info?.version ?? null, predictedF, f: this.decide(task, ctx).f, oracleF: ctx.oracle.gpuFraction };
   }
 
   // Nothing of its own changes as it decides.

@@ -5,7 +5,7 @@ import { DqnAgent } from '../ml/dqn/dqn-agent.js';
 import { nextSeed, uniform, uniformInteger, type Rng } from '../random/rng-streams.js';
 import type { Task } from '../workload/task.js';
 import { expectStrategyState } from './simple-state.js';
-import type { Decision, Strategy, StrategyContext, StrategyDefinition, StrategyEnv, StrategyFeedback } from './strategy.js';
+import type { Decision, Strategy, StrategyContext, StrategyDefinition, StrategyEnv, StrategyFeedback, StrategyReason } from './strategy.js';
 
 const NAME = 'rl_agent';
 // size, intensity, memory, duration, CPU backlog, backlog of the GPU it would use; then every GPU's backlog.
@@ -55,6 +55,13 @@ class RlAgentStrategy implements Strategy {
   preview(task: Task, ctx: StrategyContext): Decision {
     this.writeState(task, ctx.machine);
     return { f: this.config.rl.fractionBins[this.choose(this.rng.clone())], gpu: ctx.machine.earliestGpu() };
+  }
+
+  /** The Q-network's value of every GPU-fraction bin for this task now, and the exploration rate. */
+  explain(task: Task, ctx: StrategyContext): StrategyReason {
+    this.writeState(task, ctx.machine);
+    const q = this.agent.predictQ(this.state);
+    return { kind: 'rl_agent', epsilon: this.epsilon, actionValues: this.config.rl.fractionBins.map((f, i) => ({ f, q: q[i] })) };
   }
 
   // The agent is shared: a fork only reads its network (no pending transition, never taught).

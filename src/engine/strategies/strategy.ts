@@ -17,6 +17,12 @@ export interface StrategyContext {
   readonly oracle: OracleDecision;
 }
 
+/** A strategy's reasons for a placement (see each strategy's `explain`). */
+export type StrategyReason =
+  | { readonly kind: 'eft'; readonly alternatives: readonly { f: number; gpu: number; finish: number; energy: number }[] }
+  | { readonly kind: 'hybrid_ml'; readonly modelVersion: number | null; readonly predictedF: number | null; readonly f: number; readonly oracleF: number }
+  | { readonly kind: 'rl_agent'; readonly epsilon: number; readonly actionValues: readonly { f: number; q: number }[] };
+
 /** What a strategy learns from after its decision ran. */
 export interface StrategyFeedback {
   readonly task: Task;
@@ -39,6 +45,11 @@ export interface Strategy {
    * it learned read-only; the copy is never taught, and deciding with it changes nothing here.
    */
   fork(): Strategy;
+  /**
+   * Why `preview` would decide as it does now, as plain JSON (changes nothing); optional, for the
+   * strategies whose reasons say more than their decision.
+   */
+  explain?(task: Task, ctx: StrategyContext): StrategyReason;
   /** Online learning after the task ran; optional. */
   learn?(feedback: StrategyFeedback): void;
   /** Everything besides the random stream that determines future decisions, as plain JSON. */

@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { PageQuery } from '../../common/page.js';
 import { INT4_MAX } from '../../common/parse-id.pipe.js';
-import { OptionalRunId, OptionalScheduler } from '../../common/query-fields.js';
+import { OptionalRunId, OptionalScheduler, OptionalTaskBound } from '../../common/query-fields.js';
 
 export const FORMATS = ['json', 'csv'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -18,6 +18,12 @@ export class ListResultsQuery extends PageQuery {
 
   @ApiPropertyOptional({ description: 'Task index in its run' }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(INT4_MAX)
   taskId?: number;
+
+  @OptionalTaskBound('First')
+  taskFrom?: number;
+
+  @OptionalTaskBound('Last')
+  taskTo?: number;
 
   @ApiPropertyOptional({ enum: FORMATS, default: 'json', description: FORMAT_DOC }) @IsOptional() @IsIn(FORMATS)
   format: Format = 'json';

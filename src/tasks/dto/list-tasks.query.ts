@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsNumber, IsOptional, Max, Min } from 'class-validator';
 import { PageQuery } from '../../common/page.js';
 import { INT4_MAX } from '../../common/parse-id.pipe.js';
-import { OptionalRunId } from '../../common/query-fields.js';
+import { OptionalRunId, OptionalTaskBound } from '../../common/query-fields.js';
 
 export class ListTasksQuery extends PageQuery {
   @OptionalRunId('every run')
@@ -20,4 +20,10 @@ export class ListTasksQuery extends PageQuery {
 
   @ApiPropertyOptional({ description: 'Largest compute intensity, unitless 0-1 (inclusive)' }) @IsOptional() @Type(() => Number) @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(1)
   maxIntensity?: number;
+
+  @OptionalTaskBound('First')
+  taskFrom?: number;
+
+  @OptionalTaskBound('Last')
+  taskTo?: number;
 }

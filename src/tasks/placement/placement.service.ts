@@ -52,8 +52,9 @@ export class PlacementService {
   async advise(request: PlacementRequest): Promise<PlacementResponse> {
     const weights = weightsOf(request.weights);
     const state = await this.machineState(request);
-    const result = state.engine.placement(taskOf(request, state.engine, -1));
-    return { ...describe(state), ...placedTask(result, weights) };
+    const task = taskOf(request, state.engine, -1);
+    const result = state.engine.placement(task);
+    return { ...describe(state), ...placedTask(result, weights), reasons: state.engine.reasons(task) };
   }
 
   async adviseBatch(request: PlacementBatchRequest): Promise<PlacementBatchResponse> {

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNumber, IsOptional, Max, Min, ValidateNested } from 'class-validator';
-import { ALL_STRATEGY_NAMES } from '../../../engine/index.js';
+import { ALL_STRATEGY_NAMES, type StrategyReason } from '../../../engine/index.js';
 
 export const MAX_PLACEMENT_BATCH = 1000;
 
@@ -165,6 +165,16 @@ export class PlacementResponse extends PlacementState {
   @ApiProperty({ type: OracleAdvice }) oracle: OracleAdvice;
   @ApiProperty({ type: [PlacementOption], description: "Every strategy's placement, in the run's strategy order" }) placements: PlacementOption[];
   @ApiProperty({ type: PlacementOption, description: 'The option with the lowest score (the first on ties)' }) recommendation: PlacementOption;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'Why, per strategy that can say so (keyed by strategy name, `kind` names the shape): ' +
+      'eft: `alternatives`, its best (f, gpu) pairs with their finish time (s) and energy (J), earliest finish first; ' +
+      'hybrid_ml: `predictedF`, the model\'s raw f (null before its first model), `f` it uses (clipped to 0–1), `oracleF` the oracle\'s f, `modelVersion`; ' +
+      'rl_agent: `actionValues`, the Q-network\'s value of each f bin (higher is better), and `epsilon`, its exploration rate',
+  })
+  reasons: Record<string, StrategyReason>;
 }
 
 export class BatchPlacement {
