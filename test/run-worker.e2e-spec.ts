@@ -156,7 +156,7 @@ describe('batch runs in the app, with and without worker threads', () => {
       try {
         const progress = async () => ((await (await fetch(`${sut.url}/api/simulation/runs/${created.body.id}`)).json()) as { tasksProcessed: number }).tasksProcessed;
         while ((await progress()) === 0) await new Promise((r) => setTimeout(r, 20));
-        return sut.app.get(RunCatalog).liveEngine(created.body.id as number) !== null;
+        return sut.app.get(RunCatalog).liveRun(created.body.id as number) !== null;
       } finally {
         expect((await fetch(`${sut.url}/api/simulation/runs/${created.body.id}`, { method: 'DELETE' })).status).toBeLessThan(300);
       }
