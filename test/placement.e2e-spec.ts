@@ -1,5 +1,6 @@
-import { ContinuousRunService } from '../src/runs/continuous-run.service.js';
 import { SimulationEngine, type Task } from '../src/engine/index.js';
+import { ContinuousRunService } from '../src/runs/continuous-run.service.js';
+import { InProcessRun } from '../src/runs/execution/stepping-run.js';
 import { query } from './support/database.js';
 import { postCsv, postJson, waitForRun } from './support/runs.js';
 import { useTestApp } from './support/test-app.js';
@@ -303,8 +304,9 @@ describe('POST /api/tasks/placement', () => {
 
   describe('read-only', () => {
     it("changes no run's state: neither the live engine nor a stored run", async () => {
-      const engine = sut.app.get(ContinuousRunService).engine as SimulationEngine;
-      const before = JSON.stringify(engine.snapshot());
+      // The continuous run's engine is in its worker thread: the same questions get the same answers after.
+      const sameBatch = { tasks: Array.from({ length: 20 }, (_, i) => ({ ...TASK, size: 500 + 100 * i })), strategy: 'random' };
+      const before = [(await place(TASK)).body, (await placeBatch(sameBatch)).body];
       const { csv } = traceCsv(60, 9);
       const created = await postCsv(`${sut.url}/api/simulation/runs?seed=9`, csv);
       await waitForRun(sut.url, created.body.id);
@@ -318,7 +320,7 @@ describe('POST /api/tasks/placement', () => {
         expect((await placeBatch({ tasks: Array.from({ length: 50 }, () => TASK), runId })).status).toBe(200);
       }
 
-      expect(JSON.stringify(engine.snapshot())).toBe(before);
+      expect([(await place(TASK)).body, (await placeBatch(sameBatch)).body]).toEqual(before);
       expect(await query(sut.databaseUrl, storedRow, [created.body.id])).toEqual([stored]);
       // The idle machines too: the same batch gets the same answer again.
       expect((await stepEmpty()).body).toEqual(firstEmpty.body);
@@ -329,6 +331,22 @@ describe('POST /api/tasks/placement', () => {
 
 describe('POST /api/tasks/placement on a run stepping on the main thread (SIM_WORKER_THREADS=false)', () => {
   const sut = useTestApp('placement_in_process', { SIM_TICK_MS: '0', SIM_WORKER_THREADS: 'false' });
+
+  it("places on the continuous run's live engine here, and changes nothing of it", async () => {
+    expect((await postJson(`${sut.url}/api/simulation/start`, {})).status).toBe(200);
+    for (let s = await status(sut.url); s.tasksProcessed < 300; s = await status(sut.url)) await new Promise((r) => setTimeout(r, 20));
+    expect((await postJson(`${sut.url}/api/simulation/pause`, {})).status).toBe(200);
+    const engine = (sut.app.get(ContinuousRunService).live as InProcessRun).engine;
+    const before = JSON.stringify(engine.snapshot());
+
+    const single = await postJson(`${sut.url}/api/tasks/placement`, TASK);
+    const batch = await postJson(`${sut.url}/api/tasks/placement/batch`, { tasks: Array.from({ length: 50 }, () => TASK) });
+
+    expect(single.body).toMatchObject({ source: 'live', tasksProcessed: engine.processed, now: engine.currentTime });
+    expect(batch.status).toBe(200);
+    expect(JSON.stringify(engine.snapshot())).toBe(before);
+    expect((await postJson(`${sut.url}/api/simulation/stop`, {})).status).toBe(200);
+  }, 120_000);
 
   it('places on the live machines of a run this process is executing', async () => {
     const created = await postJson(`${sut.url}/api/simulation/runs`, { kind: 'batch', tasks: 1_000_000, seed: 4 });

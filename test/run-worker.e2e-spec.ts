@@ -10,6 +10,10 @@ import { runParts, type RunSource } from '../src/runs/execution/run-source.js';
 import { WorkerRunExecution, type WorkerHost } from '../src/runs/execution/worker/worker-run-execution.js';
 import type { RunProgress } from '../src/runs/runs.repository.js';
 import { RunCatalog } from '../src/runs/run-catalog.service.js';
+import { ContinuousRunService } from '../src/runs/continuous-run.service.js';
+import { InProcessRun } from '../src/runs/execution/stepping-run.js';
+import { query } from './support/database.js';
+import { until } from './support/progress.js';
 import { postJson, rowCounts, storedResults, waitForRun } from './support/runs.js';
 import { BUILT_RUN_WORKER, useTestApp } from './support/test-app.js';
 
@@ -156,7 +160,7 @@ describe('batch runs in the app, with and without worker threads', () => {
       try {
         const progress = async () => ((await (await fetch(`${sut.url}/api/simulation/runs/${created.body.id}`)).json()) as { tasksProcessed: number }).tasksProcessed;
         while ((await progress()) === 0) await new Promise((r) => setTimeout(r, 20));
-        return sut.app.get(RunCatalog).liveEngine(created.body.id as number) !== null;
+        return sut.app.get(RunCatalog).liveRun(created.body.id as number) !== null;
       } finally {
         expect((await fetch(`${sut.url}/api/simulation/runs/${created.body.id}`, { method: 'DELETE' })).status).toBeLessThan(300);
       }
@@ -165,4 +169,61 @@ describe('batch runs in the app, with and without worker threads', () => {
     expect(await live(withThreads)).toBe(false);
     expect(await live(withoutThreads)).toBe(true);
   }, 120_000);
+});
+
+describe('the continuous run in the app, with and without worker threads', () => {
+  // Fast, with retrains (hybrid_ml's models come through the worker) and small flushes.
+  const settings = { SIM_TICK_MS: '0', SIM_SEED: '17', SIM_RETRAIN_INTERVAL: '250', SIM_RETRAIN_LAG: '60', SIM_FLUSH_TASKS: '100', SIM_CHECKPOINT_TASKS: '1000' };
+  const withThreads = useTestApp('continuous_worker_on', settings);
+  const withoutThreads = useTestApp('continuous_worker_off', { ...settings, SIM_WORKER_THREADS: 'false' });
+  type Sut = typeof withThreads;
+  const command = async (sut: Sut, what: string) => (await postJson(`${sut.url}/api/simulation/${what}`, {})).body as { runId: number; tasksProcessed: number; isPaused: boolean };
+  const status = async (sut: Sut) => (await (await fetch(`${sut.url}/api/simulation/status`)).json()) as { runId: number; tasksProcessed: number; isRunning: boolean };
+  const committed = async (sut: Sut, runId: number) =>
+    (await query<{ n: number }>(sut.databaseUrl, 'SELECT tasks_processed::int AS n FROM simulation_state WHERE id = $1', [runId]))[0].n;
+  const resultsBelow = async (sut: Sut, runId: number, n: number) => (await storedResults(sut.databaseUrl, runId)).filter((r) => Number(r.task_id) < n);
+  const modelsBelow = (sut: Sut, runId: number, n: number) =>
+    query(sut.databaseUrl, 'SELECT version, trained_at_task, samples, r2, mae FROM model_versions WHERE run_id = $1 AND trained_at_task < $2 ORDER BY version', [runId, n]);
+
+  it('steps in a worker thread when on and on the main thread when off; pause, resume and stop reach it; the same rows either way', async () => {
+    const runs = await Promise.all([withThreads, withoutThreads].map(async (sut) => {
+      const { runId } = await command(sut, 'start');
+      await until(async () => (await status(sut)).tasksProcessed >= 1_000, 120_000, 'a thousand tasks');
+      return runId;
+    }));
+
+    const onThreads = withThreads.app.get(ContinuousRunService).live as WorkerRunExecution;
+    expect(onThreads).toBeInstanceOf(WorkerRunExecution);
+    expect(onThreads.steppedOn).toBeGreaterThan(0);
+    expect(onThreads.steppedOn).not.toBe(threadId);
+    expect(withoutThreads.app.get(ContinuousRunService).live).toBeInstanceOf(InProcessRun);
+
+    for (const [i, sut] of [withThreads, withoutThreads].entries()) {
+      // Paused: the worker has stopped and written everything; the status reads what is committed.
+      const paused = await command(sut, 'pause');
+      expect(paused.isPaused).toBe(true);
+      expect(paused.tasksProcessed).toBe(await committed(sut, runs[i]));
+      await new Promise((r) => setTimeout(r, 300));
+      expect((await status(sut)).tasksProcessed).toBe(paused.tasksProcessed);
+      // Resumed: it steps on from there.
+      await command(sut, 'resume');
+      await until(async () => (await status(sut)).tasksProcessed > paused.tasksProcessed + 500, 120_000, 'steps after the resume');
+      const stopped = await command(sut, 'stop');
+      expect(stopped.runId).toBeNull();
+    }
+    expect((withThreads.app.get(ContinuousRunService).live)).toBeNull();
+
+    // Both stopped where they were: the rows they share are the same, and so are the models.
+    const [on, off] = await Promise.all([committed(withThreads, runs[0]), committed(withoutThreads, runs[1])]);
+    const shared = Math.min(on, off);
+    expect(shared).toBeGreaterThan(1_500);
+    expect(await resultsBelow(withThreads, runs[0], shared)).toEqual(await resultsBelow(withoutThreads, runs[1], shared));
+    const models = await modelsBelow(withThreads, runs[0], shared);
+    expect(models.length).toBeGreaterThan(1);
+    expect(models).toEqual(await modelsBelow(withoutThreads, runs[1], shared));
+    // Its summary, made in the worker, is stored with it.
+    const [{ status: stored, summary }] = await query<{ status: string; summary: unknown[] }>(withThreads.databaseUrl, 'SELECT status, summary FROM simulation_state WHERE id = $1', [runs[0]]);
+    expect(stored).toBe('stopped');
+    expect(summary.length).toBeGreaterThan(0);
+  }, 300_000);
 });

@@ -50,7 +50,7 @@ async function createRun({ lifecycle }: Context, args: ExperimentArgs): Promise<
 async function waitForRun({ runs }: Context, id: number, progress: ExperimentProgress): Promise<{ status: string; error?: string; summary?: unknown }> {
   for (;;) {
     const run = await runs.getRun(id);
-    progress.update(runs.liveEngine(id)?.processed ?? run.tasksProcessed);
+    progress.update(runs.liveRun(id)?.processed ?? run.tasksProcessed);
     if (run.status === 'completed' || run.status === 'failed') return run;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }

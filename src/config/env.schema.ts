@@ -157,7 +157,7 @@ export class EnvironmentVariables {
   @IsBoolean({ message: 'must be true or false' })
   SIM_WORKER = true;
 
-  // Batch runs and trace replays step in their own worker thread (the main thread writes); false = on the main thread.
+  // Each run being executed (batch, trace replay, the continuous run) steps in its own worker thread (the main thread writes); false = on the main thread.
   @Transform(toBool)
   @IsBoolean({ message: 'must be true or false' })
   SIM_WORKER_THREADS = true;

@@ -99,8 +99,8 @@ export class LegacyService {
   }
 
   private async metrics(runId: number | null): Promise<Record<string, LegacyStrategyMetrics>> {
-    const engine = this.runs.continuousRun()?.engine ?? null;
-    if (runId === null || engine === null || engine.processed === 0) return {};
-    return this.cache.wrap(statusMetricsKey(runId), async () => toMetrics(engine.summary()), STATUS_METRICS_TTL_MS);
+    const live = this.runs.continuousRun()?.live ?? null;
+    if (runId === null || live === null || live.processed === 0) return {};
+    return this.cache.wrap(statusMetricsKey(runId), async () => toMetrics((await live.summary()).summary), STATUS_METRICS_TTL_MS);
   }
 }

@@ -3,7 +3,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { WebSocket } from 'ws';
 import { AppMetrics } from '../observability/app-metrics.service.js';
 import { onRunEvent, RUN_DATA_CHANGED, RUN_RETRAIN, RUN_TASK, type RetrainEvent, type RunDataChanged, type TaskEvent } from '../runs/run-events.js';
-import { retrainNotification, simulationUpdate } from './live-messages.js';
+import { retrainNotification } from './live-messages.js';
 import { LiveRelay } from './live-relay.service.js';
 
 // At most 10 simulation_update messages a second; the ones in between are dropped.
@@ -96,7 +96,7 @@ export class LiveFeedService implements OnModuleInit, OnModuleDestroy {
     this.pending = null;
     if (!event || !this.listening) return;
     this.lastSentAt = Date.now();
-    this.guarded(() => this.relay.publish(JSON.stringify(simulationUpdate(event.step, event.engine))));
+    this.guarded(() => this.relay.publish(JSON.stringify(event.update())));
   }
 
   /** One message, built on whichever replica simulates, to this replica's clients. */

@@ -1,19 +1,15 @@
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { EnvironmentVariables } from '../config/env.schema.js';
-import type { SimulationEngine } from '../engine/index.js';
 import { IngestRepository } from '../ingest/ingest.repository.js';
 import { FencedError } from './execution/fence.js';
-import type { RunExecution } from './execution/run-execution.js';
+import type { LiveRun } from './execution/live-run.js';
 import { RunFactory } from './execution/run-factory.js';
-import { finishedSummary, sketchedSummary } from './execution/run-summary.js';
+import { finalSummary, sketchedSummary } from './execution/run-summary.js';
+import type { SteppingRun } from './execution/stepping-run.js';
 import { RunEvents } from './run-events.js';
 import { RunsRepository } from './runs.repository.js';
 import type { RunKind, RunStatus } from './simulation-run.entity.js';
-
-// With SIM_TICK_MS=0, and while a reopened run replays to where it was, the run goes as fast as it
-// can, this many tasks between yields.
-const FAST_CHUNK = 200;
 
 export interface ContinuousStatus {
   runId: number | null;
@@ -29,22 +25,20 @@ export interface ContinuousStatus {
 /**
  * The open-ended run the dashboard watches: one task per SIM_TICK_MS, started by start (and by
  * RunLifecycle with the service when SIM_AUTOSTART); one exists at a time; stop ends it and start
- * begins a new one.
+ * begins a new one. It steps and paces itself in its own worker thread (SIM_WORKER_THREADS, the
+ * default), or on this thread; either way its writes, fenced, are made here.
  */
 @Injectable()
 export class ContinuousRunService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(ContinuousRunService.name);
   private readonly tickMs: number;
   private readonly seed: number;
-  private exec: RunExecution | null = null;
+  private exec: SteppingRun | null = null;
   private paused = false;
   private loop: Promise<void> | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private wake: (() => void) | null = null;
-  private halting = false;
   private shuttingDown = false;
   // The execution dropped when this replica lost the lead.
-  private abandoned: RunExecution | null = null;
+  private abandoned: SteppingRun | null = null;
 
   constructor(
     config: ConfigService<EnvironmentVariables, true>,
@@ -68,7 +62,7 @@ export class ContinuousRunService implements BeforeApplicationShutdown {
     if (!last) return false;
     await this.open(last.id, last.status === 'paused');
     const exec = this.exec;
-    const replay = exec?.replaying ? ` (replaying from its checkpoint at task ${exec.processed})` : '';
+    const replay = exec && exec.processed < exec.replayUntil ? ` (replaying from its checkpoint at task ${exec.processed})` : '';
     if (exec) this.logger.log(`continuous run ${last.id} resumed at task ${exec.replayUntil}${replay}`);
     return true;
   }
@@ -76,8 +70,10 @@ export class ContinuousRunService implements BeforeApplicationShutdown {
   async beforeApplicationShutdown(): Promise<void> {
     // Write what is buffered once; a database that is away must not hold the shutdown up.
     this.shuttingDown = true;
-    this.exec?.cancel();
+    const exec = this.exec;
+    exec?.cancel();
     await this.halt();
+    await exec?.close();
   }
 
   status(): ContinuousStatus {
@@ -97,9 +93,9 @@ export class ContinuousRunService implements BeforeApplicationShutdown {
     return this.exec?.runId ?? null;
   }
 
-  /** The engine of the continuous run (paused or not), when there is one. */
-  get engine(): SimulationEngine | null {
-    return this.exec?.engine ?? null;
+  /** The continuous run (paused or not) as other modules may read it live, when there is one. */
+  get live(): LiveRun | null {
+    return this.exec;
   }
 
   /** Starts a new continuous run; a no-op while one exists (resume a paused one with resume). */
@@ -125,10 +121,18 @@ export class ContinuousRunService implements BeforeApplicationShutdown {
     await this.halt();
     this.exec = null;
     this.paused = false;
-    await this.runs.setStatus(exec.runId, 'stopped', { summary: sketchedSummary(exec.engine), finished: true });
-    this.summarised = finishedSummary(this.ingest, exec.runId, exec.engine)
-      .then((summary) => this.runs.setSummary(exec.runId, summary))
-      .catch((e: Error) => this.logger.warn(`continuous run ${exec.runId}: its summary keeps the sketched percentiles (${e.message})`));
+    // Read before its worker thread ends; a worker that failed leaves the run without a summary.
+    const final = await exec.summary().catch((e: Error) => {
+      this.logger.warn(`continuous run ${exec.runId}: stopped without a summary (${e.message})`);
+      return null;
+    });
+    await exec.close();
+    await this.runs.setStatus(exec.runId, 'stopped', { ...(final ? { summary: sketchedSummary(final) } : {}), finished: true });
+    if (final) {
+      this.summarised = finalSummary(this.ingest, exec.runId, final)
+        .then((summary) => this.runs.setSummary(exec.runId, summary))
+        .catch((e: Error) => this.logger.warn(`continuous run ${exec.runId}: its summary keeps the sketched percentiles (${e.message})`));
+    }
     return this.status();
   }
 
@@ -144,6 +148,7 @@ export class ContinuousRunService implements BeforeApplicationShutdown {
     await this.halt();
     if (this.exec === exec) this.exec = null;
     this.paused = false;
+    await exec.close();
   }
 
   /** Settles once the last stopped run's exact percentiles are stored (or given up). */
@@ -166,16 +171,10 @@ export class ContinuousRunService implements BeforeApplicationShutdown {
   }
 
   private async open(runId: number, paused: boolean): Promise<void> {
-    // The live feed has seen the tasks and retrains of a replay already.
-    const exec: RunExecution = await this.factory.open(runId, {
-      onStep: (step, engine) => {
-        if (step.index >= exec.replayUntil) this.events.task({ runId, step, engine });
-      },
-      onRetrain: (info) => {
-        if (!exec.replaying) this.events.retrain({ runId, info });
-      },
+    this.exec = await this.factory.openContinuous(runId, {
+      update: (update) => this.events.task({ runId, update }),
+      retrain: (info) => this.events.retrain({ runId, info }),
     });
-    this.exec = exec;
     this.paused = paused;
     if (!paused) this.run();
   }
@@ -183,26 +182,13 @@ export class ContinuousRunService implements BeforeApplicationShutdown {
   private run(): void {
     const exec = this.exec;
     if (!exec || this.loop) return;
-    this.halting = false;
-    this.loop = (async () => {
-      while (!this.halting && this.exec === exec && !this.paused) {
-        // A reopened run replays to its stored progress at full speed, then goes on at tick pace.
-        const fast = this.tickMs === 0 || exec.replaying;
-        await exec.advance(exec.replaying ? Math.min(FAST_CHUNK, exec.replayUntil - exec.processed) : fast ? FAST_CHUNK : 1);
-        await exec.flushIfDue();
-        await new Promise<void>((resolve) => {
-          this.wake = resolve;
-          this.timer = fast ? null : setTimeout(resolve, this.tickMs);
-          if (fast) setImmediate(resolve);
-        });
-      }
-      await exec.drain();
-    })()
+    this.loop = exec
+      .loop(this.tickMs)
       .catch(async (e: Error) => {
         if (e instanceof FencedError) {
           // Another process writes the run now: it is not failed, only no longer ours.
           this.logger.warn(e.message);
-          if (this.exec === exec) this.exec = null;
+          await this.drop(exec);
           return;
         }
         if (this.abandoned === exec) {
@@ -217,7 +203,7 @@ export class ContinuousRunService implements BeforeApplicationShutdown {
         }
         // A run that cannot go on says so: it is marked failed, and start begins a new one.
         this.logger.error(`continuous run ${exec.runId} failed: ${e.message}`, e.stack);
-        if (this.exec === exec) this.exec = null;
+        await this.drop(exec);
         await this.runs.setStatus(exec.runId, 'failed', { error: e.message, finished: true }).catch(() => undefined);
       })
       .finally(() => {
@@ -225,11 +211,15 @@ export class ContinuousRunService implements BeforeApplicationShutdown {
       });
   }
 
-  /** Stops the loop after the current task and writes what is buffered. */
+  /** `exec` is over here (fenced off, or failed): it is forgotten when still current, and closed. */
+  private async drop(exec: SteppingRun): Promise<void> {
+    if (this.exec === exec) this.exec = null;
+    await exec.close();
+  }
+
+  /** Stops the loop after the current chunk and writes what is buffered. */
   private async halt(): Promise<void> {
-    this.halting = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.wake?.();
+    this.exec?.halt();
     await this.loop;
   }
 }

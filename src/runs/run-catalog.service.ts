@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { NotFound } from '../common/app-errors.js';
 import { decodeKeyCursor, toKeyPage, type Page } from '../common/page.js';
-import type { SimulationEngine } from '../engine/index.js';
+import { engineRun, type LiveRun } from './execution/live-run.js';
 import { BatchRunsService } from './batch-runs.service.js';
 import { ContinuousRunService } from './continuous-run.service.js';
 import { RunResponse } from './dto/run.response.js';
@@ -30,9 +30,9 @@ export class RunCatalog {
   }
 
   /** The continuous run in this process (paused or not), when there is one. */
-  continuousRun(): { runId: number; engine: SimulationEngine } | null {
-    const { runId, engine } = this.continuous;
-    return runId !== null && engine !== null ? { runId, engine } : null;
+  continuousRun(): { runId: number; live: LiveRun } | null {
+    const { runId, live } = this.continuous;
+    return runId !== null && live !== null ? { runId, live } : null;
   }
 
   /** The continuous run when another replica leads it: the newest, while it is running or paused. */
@@ -47,9 +47,14 @@ export class RunCatalog {
     return this.continuous.runId ?? (await this.runs.latestContinuousId()) ?? null;
   }
 
-  /** The engine of run `runId` when it is executing in this process (continuous or batch). */
-  liveEngine(runId: number): SimulationEngine | null {
-    return this.continuous.runId === runId ? this.continuous.engine : this.batches.executing(runId);
+  /**
+   * Run `runId` when it is executing in this process and can be read live: the continuous run
+   * (wherever it steps), or a batch run stepping on this thread.
+   */
+  liveRun(runId: number): LiveRun | null {
+    if (this.continuous.runId === runId) return this.continuous.live;
+    const engine = this.batches.executing(runId);
+    return engine ? engineRun(engine) : null;
   }
 
   /** The task a run's last checkpoint was taken after: undefined when the run does not exist, null before its first. */

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import type { ModelInfo, SimulationEngine, StepResult } from '../engine/index.js';
+import type { ModelInfo } from '../engine/index.js';
+import type { SimulationUpdateMessage } from '../live/live-messages.js';
 import type { RunKind } from './simulation-run.entity.js';
 
 /** Published after a run was created, after every committed flush of its rows, and after it was deleted. */
@@ -19,8 +20,11 @@ export interface RunDataChanged {
 
 export interface TaskEvent {
   runId: number;
-  step: StepResult;
-  engine: SimulationEngine;
+  /**
+   * The dashboard's message for this task: built when called (the engine on this thread has
+   * moved on by then, as the feed only sends the latest task), or built by the run's worker thread.
+   */
+  update: () => SimulationUpdateMessage;
 }
 
 export interface RetrainEvent {

@@ -10,7 +10,7 @@ import type { Fence } from './fence.js';
 import { RunExecution, type RunListener, type RunSettings } from './run-execution.js';
 import { runParts, type RunSource } from './run-source.js';
 import { RunStore } from './run-store.js';
-import { InProcessRun, type SteppingRun } from './stepping-run.js';
+import { feedListener, InProcessRun, type RunFeed, type SteppingRun } from './stepping-run.js';
 import { RUN_WORKER, RUN_WORKER_BESIDE, WorkerRunExecution } from './worker/worker-run-execution.js';
 
 /** What a client may choose about a run's engine. */
@@ -93,9 +93,23 @@ export class RunFactory {
    * every write stay here.
    */
   async openJob(runId: number): Promise<SteppingRun> {
-    if (!this.workerThreads) return new InProcessRun(await this.open(runId));
+    return this.workerThreads ? this.inWorker(runId) : new InProcessRun(await this.open(runId));
+  }
+
+  /**
+   * Opens the continuous run: stepping in its own worker thread (SIM_WORKER_THREADS, the default),
+   * which paces it and sends `feed` its updates and retrains, or on this thread.
+   */
+  async openContinuous(runId: number, feed: RunFeed): Promise<SteppingRun> {
+    if (this.workerThreads) return this.inWorker(runId, feed);
+    const exec: RunExecution = await this.open(runId, feedListener(feed, () => exec));
+    return new InProcessRun(exec);
+  }
+
+  /** Run `runId` claimed here and opened in a new worker thread; the claim, the fence and every write stay here. */
+  private async inWorker(runId: number, feed?: RunFeed): Promise<WorkerRunExecution> {
     const { source, fence } = await this.claim(runId);
-    const host = { writer: this.store, trainer: this.trainer, fence, metrics: this.metrics?.forRun(source.run.kind) };
+    const host = { writer: this.store, trainer: this.trainer, fence, metrics: this.metrics?.forRun(source.run.kind), ...(feed ? { feed } : {}) };
     return WorkerRunExecution.start(this.workerScript, source, this.settings, host);
   }
 

@@ -1,4 +1,4 @@
-import type { DistributionSummary, SimulationEngine, StrategySummary } from '../../engine/index.js';
+import type { DistributionSummary, StrategySummary } from '../../engine/index.js';
 import type { IngestRepository, StoredDistribution } from '../../ingest/ingest.repository.js';
 
 /**
@@ -29,12 +29,7 @@ export function withExactPercentiles(summary: StrategySummary[], stored: StoredD
   });
 }
 
-/** The summary a run is stored with when it ends; call it once every result is written. */
-export async function finishedSummary(store: Pick<IngestRepository, 'storedDistributions'>, runId: number, engine: SimulationEngine): Promise<RunSummaryEntry[]> {
-  return finalSummary(store, runId, { summary: engine.summary(), relativeAccuracy: engine.config.stats.relativeAccuracy });
-}
-
-/** finishedSummary from the engine's summary and sketch accuracy (an engine in a worker thread sends these). */
+/** The summary a run is stored with when it ends, from its engine's summary and sketch accuracy (see engineSummary); call it once every result is written. */
 export async function finalSummary(
   store: Pick<IngestRepository, 'storedDistributions'>,
   runId: number,
@@ -44,6 +39,6 @@ export async function finalSummary(
 }
 
 /** The summary with the engine's sketched percentiles, named as such: what a run has before the exact ones. */
-export function sketchedSummary(engine: SimulationEngine): RunSummaryEntry[] {
-  return withExactPercentiles(engine.summary(), [], engine.config.stats.relativeAccuracy);
+export function sketchedSummary(engine: { summary: StrategySummary[]; relativeAccuracy: number }): RunSummaryEntry[] {
+  return withExactPercentiles(engine.summary, [], engine.relativeAccuracy);
 }

@@ -142,10 +142,24 @@ export class Leadership implements OnApplicationShutdown {
         await this.handlers?.deposed();
       } else if (await this.tryLead()) {
         this.logger.log('this replica now leads the continuous run');
-        await this.handlers?.elected();
+        await this.keptAlive(this.handlers?.elected());
       }
     } catch (e) {
       await this.lost(e as Error);
+    }
+  }
+
+  /**
+   * Waits for `work` while keeping the session busy: taking the run over (its worker thread
+   * starting, its checkpoint restored) may last longer than a lease on a loaded machine, and
+   * PostgreSQL would end the idle session, and with it the lead.
+   */
+  private async keptAlive(work: Promise<void> | undefined): Promise<void> {
+    const timer = setInterval(() => void this.client?.query('SELECT 1').catch(() => undefined), this.pollMs);
+    try {
+      await work;
+    } finally {
+      clearInterval(timer);
     }
   }
 

@@ -12,10 +12,10 @@ import type {
   PlacementResponse,
   PlacementBatchResponse,
   PlacementScope,
-  PlacementTask,
   StrategyBatchTotals,
 } from './dto/placement.dto.js';
-import { durationEstimate, SimulationEngine, type Outcome, type PlacementResult, type Task } from '../../engine/index.js';
+import { SimulationEngine, type Outcome, type PlacementResult } from '../../engine/index.js';
+import { engineRun, placementInput, type LiveRun, type Placed } from '../../runs/execution/live-run.js';
 import { RunFactory } from '../../runs/execution/run-factory.js';
 import { RunCatalog } from '../../runs/run-catalog.service.js';
 
@@ -24,7 +24,8 @@ type Weights = Required<ObjectiveWeights>;
 interface MachineState {
   runId: number | null;
   source: 'live' | 'checkpoint' | 'empty';
-  engine: SimulationEngine;
+  /** A run's engine, here or in its worker thread (which places between two chunks of steps). */
+  machines: LiveRun;
 }
 
 // Restored checkpoints kept for repeated questions about the same run (each is a few MB).
@@ -52,19 +53,19 @@ export class PlacementService {
   async advise(request: PlacementRequest): Promise<PlacementResponse> {
     const weights = weightsOf(request.weights);
     const state = await this.machineState(request);
-    const task = taskOf(request, state.engine, -1);
-    const result = state.engine.placement(task);
-    return { ...describe(state), ...placedTask(result, weights), reasons: state.engine.reasons(task) };
+    const placed = await state.machines.place([placementInput(request)], false);
+    return { ...describe(state, placed), ...placedTask(placed.results[0], weights), reasons: placed.reasons![0] };
   }
 
   async adviseBatch(request: PlacementBatchRequest): Promise<PlacementBatchResponse> {
     const weights = weightsOf(request.weights);
     const state = await this.machineState(request);
-    const names = state.engine.strategyNames;
+    const placed = await state.machines.place(request.tasks.map(placementInput), true);
+    const names = placed.strategyNames;
     if (request.strategy !== undefined && !names.includes(request.strategy)) {
       throw new BadRequestException([`strategy must be one of this run's strategies: ${names.join(', ')}`]);
     }
-    const results = state.engine.placementSequence(request.tasks.map((t, i) => taskOf(t, state.engine, -1 - i)));
+    const results = placed.results;
     const strategies = scored(
       names.map((strategy) => batchTotals(strategy, results)),
       (s) => [s.meanCompletionTime, s.energy, s.cost],
@@ -73,26 +74,26 @@ export class PlacementService {
     const recommendation = lowest(strategies);
     const strategy = request.strategy ?? recommendation.strategy;
     const placements = results.map((r, index): BatchPlacement => ({ index, durationEstimate: r.task.durationEstimate, ...outcome(r.placements[strategy]) }));
-    return { ...describe(state), strategies, recommendation, strategy, placements };
+    return { ...describe(state, placed), strategies, recommendation, strategy, placements };
   }
 
   /** The machines the request asks about: a run's (live or checkpointed), idle ones, or the continuous run's. */
   private async machineState(scope: PlacementScope): Promise<MachineState> {
     if (scope.runId !== undefined && scope.machine !== undefined) throw new BadRequestException(['runId and machine exclude each other: give one of them']);
     if (scope.gpus !== undefined && scope.machine !== 'empty') throw new BadRequestException(['gpus applies only to machine "empty"']);
-    if (scope.machine === 'empty') return { runId: null, source: 'empty', engine: this.idleEngine(scope.gpus) };
+    if (scope.machine === 'empty') return { runId: null, source: 'empty', machines: engineRun(this.idleEngine(scope.gpus)) };
     if (scope.runId === undefined) {
       const continuous = this.runs.continuousRun();
-      if (continuous) return { runId: continuous.runId, source: 'live', engine: continuous.engine };
+      if (continuous) return { runId: continuous.runId, source: 'live', machines: continuous.live };
       // Another replica leads the continuous run: its machines as last checkpointed.
       const elsewhere = await this.runs.continuousRunElsewhere();
       if (elsewhere === null) throw new ConflictException('no continuous run: start one first, or give runId or machine "empty"');
-      return { runId: elsewhere, source: 'checkpoint', engine: await this.checkpointEngine(elsewhere) };
+      return { runId: elsewhere, source: 'checkpoint', machines: engineRun(await this.checkpointEngine(elsewhere)) };
     }
     const runId = scope.runId;
-    const live = this.runs.liveEngine(runId);
-    if (live) return { runId, source: 'live', engine: live };
-    return { runId, source: 'checkpoint', engine: await this.checkpointEngine(runId) };
+    const live = this.runs.liveRun(runId);
+    if (live) return { runId, source: 'live', machines: live };
+    return { runId, source: 'checkpoint', machines: engineRun(await this.checkpointEngine(runId)) };
   }
 
   private async checkpointEngine(runId: number): Promise<SimulationEngine> {
@@ -131,20 +132,8 @@ function weightsOf(given: ObjectiveWeights | undefined): Weights {
   return weights;
 }
 
-function taskOf(input: PlacementTask, engine: SimulationEngine, id: number): Task {
-  return {
-    id,
-    size: input.size,
-    computeIntensity: input.computeIntensity,
-    memoryRequired: input.memoryRequired,
-    durationEstimate: input.durationEstimate ?? durationEstimate(input.size, input.computeIntensity, engine.config.workload),
-    arrivalTime: engine.currentTime,
-    dependencies: [],
-  };
-}
-
-function describe(state: MachineState) {
-  return { runId: state.runId, source: state.source, tasksProcessed: state.engine.processed, now: state.engine.currentTime };
+function describe(state: MachineState, placed: Placed) {
+  return { runId: state.runId, source: state.source, tasksProcessed: placed.processed, now: placed.now };
 }
 
 function placedTask(result: PlacementResult, weights: Weights) {

@@ -1,9 +1,11 @@
-import type { SimulationEngine } from '../../../engine/index.js';
+import type { ModelInfo, SimulationEngine } from '../../../engine/index.js';
+import type { SimulationUpdateMessage } from '../../../live/live-messages.js';
 import type { FitJob, FitOutcome } from '../../fitting/forest-fit.worker.js';
 import type { LabelledRow, NewModelVersion } from '../../../ingest/ingest.repository.js';
 import type { RunProgress } from '../../runs.repository.js';
 import type { RunSettings } from '../run-execution.js';
 import type { RunSource } from '../run-source.js';
+import type { PlacementInput } from '../live-run.js';
 import type { PackedBatch } from './batch-transfer.js';
 import type { WireError } from './wire-error.js';
 
@@ -26,14 +28,23 @@ export interface FinalSummary {
 }
 
 export type MainRequest =
-  | { type: 'open'; id: number; source: RunSource; settings: RunSettings }
+  /** `feed`: the worker sends the live feed's updates and retrains of the run (the continuous run). */
+  | { type: 'open'; id: number; source: RunSource; settings: RunSettings; feed?: boolean }
   | { type: 'advance'; id: number; maxTasks: number }
+  /** Steps at the pace of `tickMs` (PacedLoop) until halted, then drains; answered then. */
+  | { type: 'loop'; id: number; tickMs: number }
   | { type: 'drain'; id: number }
-  | { type: 'summary'; id: number };
+  | { type: 'summary'; id: number }
+  | { type: 'place'; id: number; inputs: PlacementInput[]; sequence: boolean };
 
-/** Not answered: takes effect at the worker's next turn. */
+/** Not answered: takes effect at the worker's next turn (a cancel halts a loop too). */
 export interface CancelNotice {
   type: 'cancel';
+}
+
+/** Not answered: a loop ends after its current chunk, and its request is answered once it has drained. */
+export interface HaltNotice {
+  type: 'halt';
 }
 
 export type WorkerCall =
@@ -53,6 +64,24 @@ export interface RetrainNotice {
   ms: number;
 }
 
+/** The worker's state while it loops (a reply carries it otherwise). */
+export interface StateNotice {
+  type: 'state';
+  state: WorkerState;
+}
+
+/** The live feed's message for the latest task stepped (at most one per FEED_INTERVAL_MS, and the last one when a loop ends). */
+export interface UpdateNotice {
+  type: 'update';
+  message: SimulationUpdateMessage;
+}
+
+/** A model the run installed (not during its replay). */
+export interface ModelNotice {
+  type: 'model';
+  info: ModelInfo;
+}
+
 export interface LogNotice {
   type: 'log';
   level: 'log' | 'error' | 'warn' | 'debug' | 'verbose' | 'fatal';
@@ -62,7 +91,7 @@ export interface LogNotice {
 
 export type Reply = { type: 'reply'; id: number; value?: unknown; error?: WireError; state?: WorkerState };
 
-export type ToWorker = MainRequest | CancelNotice | Reply;
-export type FromWorker = WorkerCall | AbandonNotice | RetrainNotice | LogNotice | Reply;
+export type ToWorker = MainRequest | CancelNotice | HaltNotice | Reply;
+export type FromWorker = WorkerCall | AbandonNotice | RetrainNotice | StateNotice | UpdateNotice | ModelNotice | LogNotice | Reply;
 
 export type { FitJob, FitOutcome, LabelledRow };

@@ -1,13 +1,17 @@
-// Runs in a worker thread (node:worker_threads), one per executing batch run or trace replay: steps
-// the run's engine off the main thread's event loop. The main thread keeps the database: every
+// Runs in a worker thread (node:worker_threads), one per executing run (a batch run, a trace replay,
+// the continuous run): steps the run's engine off the main thread's event loop. The main thread keeps the database: every
 // write and read of the execution is a message to it (see WorkerRunExecution).
 import { parentPort, threadId } from 'node:worker_threads';
 import { Logger, type LoggerService } from '@nestjs/common';
+import type { SimulationEngine, StepResult } from '../../../engine/index.js';
 import type { RunBatch } from '../../../ingest/run-batch.js';
-import { RunExecution, type RunDeps } from '../run-execution.js';
+import { simulationUpdate } from '../../../live/live-messages.js';
+import { engineSummary, placeOn } from '../live-run.js';
+import { PacedLoop } from '../paced-loop.js';
+import { RunExecution, type RunDeps, type RunListener } from '../run-execution.js';
 import { runParts } from '../run-source.js';
 import { packBatch, transferList } from './batch-transfer.js';
-import type { FinalSummary, FromWorker, LogNotice, MainRequest, Reply, ToWorker, WorkerCall, WorkerState } from './protocol.js';
+import type { FromWorker, LogNotice, MainRequest, Reply, ToWorker, WorkerCall, WorkerState } from './protocol.js';
 import { fromWire, toWire } from './wire-error.js';
 
 const port = parentPort;
@@ -26,7 +30,36 @@ const logger: LoggerService = { log: forward('log'), error: forward('error'), wa
 Logger.overrideLogger(logger);
 
 let exec: RunExecution | null = null;
+let loop: PacedLoop | null = null;
 let stepped = 0;
+
+// The live feed keeps at most 10 updates a second, each for the latest task: the worker sends it at
+// most one every FEED_INTERVAL_MS (twice its pace, so that it always has a recent one), and the
+// last one when a loop ends.
+const FEED_INTERVAL_MS = 50;
+let unsent: StepResult | null = null;
+let lastFeedAt = 0;
+
+function sendUpdate(engine: SimulationEngine): void {
+  if (!unsent) return;
+  const message = simulationUpdate(unsent, engine);
+  unsent = null;
+  lastFeedAt = Date.now();
+  post({ type: 'update', message });
+}
+
+// What the live feed gets of a run: its tasks and retrains, except those of its replay, which the
+// feed has seen already.
+const feed: RunListener = {
+  onStep(step, engine) {
+    if (step.index < execution().replayUntil) return;
+    unsent = step;
+    if (Date.now() - lastFeedAt >= FEED_INTERVAL_MS) sendUpdate(engine);
+  },
+  onRetrain(info) {
+    if (!execution().replaying) post({ type: 'model', info });
+  },
+};
 
 // Calls to the main thread waiting for their reply.
 let nextCall = 0;
@@ -86,17 +119,29 @@ async function answer(request: MainRequest): Promise<unknown> {
   switch (request.type) {
     case 'open': {
       const parts = runParts(request.source);
-      exec = new RunExecution(request.source.runId, parts.engine, parts.tasks, parts.total, request.settings, deps, parts.resume);
+      exec = new RunExecution(request.source.runId, parts.engine, parts.tasks, parts.total, request.settings, { ...deps, listener: request.feed ? feed : undefined }, parts.resume);
       return exec.replayUntil;
     }
     case 'advance':
       return execution().advance(request.maxTasks);
+    case 'loop': {
+      const running = execution();
+      if (loop) throw new Error(`run ${running.runId}: it is looping already`);
+      loop = new PacedLoop(running, request.tickMs);
+      try {
+        await loop.run(() => post({ type: 'state', state: state() }));
+      } finally {
+        loop = null;
+        sendUpdate(running.engine);
+      }
+      return running.processed;
+    }
     case 'drain':
       return execution().drain();
-    case 'summary': {
-      const engine = execution().engine;
-      return { summary: engine.summary(), relativeAccuracy: engine.config.stats.relativeAccuracy } satisfies FinalSummary;
-    }
+    case 'summary':
+      return engineSummary(execution().engine);
+    case 'place':
+      return placeOn(execution().engine, request.inputs, request.sequence);
   }
 }
 
@@ -110,7 +155,11 @@ function settle(reply: Reply): void {
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'reply') return settle(message);
-  if (message.type === 'cancel') return exec?.cancel();
+  if (message.type === 'halt') return loop?.halt();
+  if (message.type === 'cancel') {
+    exec?.cancel();
+    return loop?.halt();
+  }
   answer(message).then(
     (value) => post({ type: 'reply', id: message.id, value, state: state() }),
     (e: unknown) => post({ type: 'reply', id: message.id, error: toWire(e), state: state() }),

@@ -5,8 +5,9 @@ import type { ModelTrainer } from '../../fitting/model-trainer.service.js';
 import type { RunMetricsSink, RunSettings } from '../run-execution.js';
 import type { RunSource } from '../run-source.js';
 import type { RunStore } from '../run-store.js';
-import type { SteppingRun } from '../stepping-run.js';
-import type { Fence } from '../fence.js';
+import type { RunFeed, SteppingRun } from '../stepping-run.js';
+import { FencedError, type Fence } from '../fence.js';
+import type { Placed, PlacementInput } from '../live-run.js';
 import { unpackBatch } from './batch-transfer.js';
 import type { FinalSummary, FromWorker, MainRequest, ToWorker, WorkerCall, WorkerState } from './protocol.js';
 import { fromWire, toWire, type WireError } from './wire-error.js';
@@ -27,6 +28,8 @@ export interface WorkerHost {
   trainer: Pick<ModelTrainer, 'fit'>;
   fence?: Fence;
   metrics?: RunMetricsSink;
+  /** The live feed of the run (the continuous run's): the worker sends its updates and retrains. */
+  feed?: RunFeed;
 }
 
 class Deferred {
@@ -47,7 +50,9 @@ class Deferred {
  * writes. The worker's flushes arrive as transferred buffers, at most two in flight (the
  * execution's backpressure), and commit in order: flush n's transaction waits for flush n − 1's
  * commit, as RunExecution's own chain does on one thread. A worker that dies fails the requests
- * waiting on it, so the run's job fails as on an execution error.
+ * waiting on it, so the run's job fails as on an execution error. A batch run is driven by
+ * 'advance' requests; the continuous run paces itself in the worker ('loop', until 'halt'),
+ * reporting its progress and sending the live feed's messages as it goes.
  */
 export class WorkerRunExecution implements SteppingRun {
   readonly chunk = WORKER_CHUNK;
@@ -62,6 +67,8 @@ export class WorkerRunExecution implements SteppingRun {
   private closed = false;
   private state: WorkerState = { processed: 0, done: false, stepped: 0, threadId: -1 };
   replayUntil = 0;
+  /** Set while the run's writes fail here (the database is away); cleared by the next success. */
+  stalled: string | null = null;
 
   private constructor(
     readonly runId: number,
@@ -78,7 +85,7 @@ export class WorkerRunExecution implements SteppingRun {
   static async start(script: string, source: RunSource, settings: RunSettings, host: WorkerHost): Promise<WorkerRunExecution> {
     const exec = new WorkerRunExecution(source.runId, script, host);
     try {
-      exec.replayUntil = (await exec.request({ type: 'open', source, settings })) as number;
+      exec.replayUntil = (await exec.request({ type: 'open', source, settings, feed: host.feed !== undefined })) as number;
     } catch (e) {
       await exec.close();
       throw e;
@@ -103,6 +110,14 @@ export class WorkerRunExecution implements SteppingRun {
     return (await this.request({ type: 'advance', maxTasks })) as number;
   }
 
+  async loop(tickMs: number): Promise<void> {
+    await this.request({ type: 'loop', tickMs });
+  }
+
+  halt(): void {
+    this.send({ type: 'halt' });
+  }
+
   async drain(): Promise<void> {
     await this.request({ type: 'drain' });
   }
@@ -113,6 +128,11 @@ export class WorkerRunExecution implements SteppingRun {
 
   async summary(): Promise<FinalSummary> {
     return (await this.request({ type: 'summary' })) as FinalSummary;
+  }
+
+  /** Placed by the worker between two chunks of steps, on its engine as it is then. */
+  async place(inputs: readonly PlacementInput[], sequence: boolean): Promise<Placed> {
+    return (await this.request({ type: 'place', inputs: [...inputs], sequence })) as Placed;
   }
 
   async close(): Promise<void> {
@@ -158,9 +178,25 @@ export class WorkerRunExecution implements SteppingRun {
       }
       case 'call':
         this.answer(message).then(
-          (value) => this.send({ type: 'reply', id: message.id, value }),
-          (e: unknown) => this.send({ type: 'reply', id: message.id, error: toWire(e) satisfies WireError }),
+          (value) => {
+            if (message.method !== 'fit') this.stalled = null;
+            this.send({ type: 'reply', id: message.id, value });
+          },
+          (e: unknown) => {
+            // The worker retries a failed write with backoff (RunExecution.retrying): the run stalls meanwhile.
+            if (message.method !== 'fit' && !(e instanceof FencedError)) this.stalled = (e as Error).message;
+            this.send({ type: 'reply', id: message.id, error: toWire(e) satisfies WireError });
+          },
         );
+        return;
+      case 'state':
+        this.observe(message.state);
+        return;
+      case 'update':
+        this.host.feed?.update(() => message.message);
+        return;
+      case 'model':
+        this.host.feed?.retrain(message.info);
         return;
       case 'abandon':
         this.commit(message.seq).reject(new Error(`run ${this.runId}: the flush before this one was given up`));
