@@ -21,3 +21,12 @@ export function OptionalScheduler(): PropertyDecorator {
     IsIn(ALL_STRATEGY_NAMES, { message: `scheduler must be one of: ${STRATEGY_NAMES_LIST}` }),
   );
 }
+
+/** An optional `?name=true|false` flag (anything else is a 400). */
+export function OptionalFlag(description: string): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ enum: ['true', 'false'], description }),
+    IsOptional(),
+    IsIn(['true', 'false'], { message: '$property must be true or false' }),
+  );
+}
