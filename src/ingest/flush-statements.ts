@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
-import { execute } from '../database/sql.js';
+import { execute, type Queryable } from '../database/sql.js';
 import { ORACLE_STRATEGY_NAME } from '../engine/index.js';
 import type { AggregatesSnapshot, RunBatch } from './run-batch.js';
 
@@ -30,7 +30,7 @@ const SUMS = 6;
  * same state again, and one from before the stored state (a resumed run replaying committed
  * tasks) changes nothing, so nothing is ever counted twice.
  */
-async function upsertAggregates(m: EntityManager, runId: number, snapshot: AggregatesSnapshot): Promise<void> {
+export async function upsertAggregates(m: Queryable, runId: number, snapshot: AggregatesSnapshot): Promise<void> {
   const entries = Object.entries(snapshot.stats);
   const sum = (i: number) => entries.map(([, s]) => s.sums[i]);
   await execute(
