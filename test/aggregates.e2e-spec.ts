@@ -132,6 +132,34 @@ describe('running aggregates of a run', () => {
     expect((await stored(runId)).map((a) => [a.through_task, a.tasks])).toEqual(before.map(() => [TASKS + 1, 3]));
   });
 
+  it('let two flushes in flight commit in order when the later one wrote its rows first', async () => {
+    const ingest = sut.app.get(IngestRepository);
+    const engine = SimulationEngine.create({ seed: 6 });
+    const batch = (tasks: number) => {
+      while (engine.processed < tasks) engine.step(engine.nextTask());
+      const b = new RunBatch(true);
+      b.aggregates = { throughTask: TASKS + 10 + tasks, stats: engine.statsState() };
+      return b;
+    };
+    const [first, second] = [batch(1), batch(2)];
+    let firstCommitted!: () => void;
+    const firstCommit = new Promise<void>((resolve) => (firstCommitted = resolve));
+    let secondWaits!: () => void;
+    const secondAtCommit = new Promise<void>((resolve) => (secondWaits = resolve));
+
+    // As RunStore does: the later flush's transaction waits for the earlier one's commit.
+    const later = ingest.flush(runId, second, true, async () => {
+      secondWaits();
+      await firstCommit;
+    });
+    await secondAtCommit;
+    await ingest.flush(runId, first, true, async () => undefined);
+    firstCommitted();
+    await later;
+
+    expect((await stored(runId)).map((a) => [a.through_task, a.tasks])).toEqual(Array(7).fill([TASKS + 12, 2]));
+  }, 60_000);
+
   it('are read exactly for a run that has none (flushed before they existed)', async () => {
     const old = await insertRun(sut.databaseUrl, { tasks: 30, seed: 2 });
     const res = (await (await fetch(`${sut.url}/api/metrics/leaderboard?runId=${old.runId}`)).json()) as Board;

@@ -19,7 +19,6 @@ export async function writeBatch(m: EntityManager, runId: number, batch: RunBatc
     await insertTraining(m, runId, batch);
   }
   if (batch.windows.length > 0) await insertWindows(m, runId, batch);
-  if (batch.aggregates) await upsertAggregates(m, runId, batch.aggregates);
 }
 
 // Indices into StrategyStatsState.sums: completion, exec, wait, energy, cost, regret.
@@ -28,7 +27,9 @@ const SUMS = 6;
 /**
  * Every strategy's accumulators, as a snapshot (not an increment): a replayed flush writes the
  * same state again, and one from before the stored state (a resumed run replaying committed
- * tasks) changes nothing, so nothing is ever counted twice.
+ * tasks) changes nothing, so nothing is ever counted twice. It locks the run's aggregate rows: a
+ * flush runs it only once the flush before it has committed (see IngestRepository.flush), or two
+ * flushes in flight would each wait for the other.
  */
 export async function upsertAggregates(m: Queryable, runId: number, snapshot: AggregatesSnapshot): Promise<void> {
   const entries = Object.entries(snapshot.stats);
