@@ -6,7 +6,7 @@ import { ORACLE_STRATEGY_NAME } from '../engine/index.js';
 import { TrainingService } from '../training/training.service.js';
 import { LeaderboardResponse, SchedulerStandingResponse } from './dto/leaderboard.response.js';
 import { exactStandings, needsModelVersions, ranked, sketchedStandings, type Standing } from './leaderboard-entries.js';
-import { LeaderboardRepository, type StrategyAggregates } from './leaderboard.repository.js';
+import { LeaderboardRepository, type StoredAggregates, type StrategyAggregates } from './leaderboard.repository.js';
 
 /**
  * Per-run strategy standings, cached per run version: from the running aggregates each flush
@@ -27,8 +27,10 @@ export class LeaderboardService {
     const id = await this.scope.resolve(runId);
     // A cached answer proves the run existed when it was computed: hits cost no query at all.
     return this.cache.wrap(id, 'leaderboard', exact ? { exact } : {}, async () => {
-      await this.scope.assertExists(id);
-      return { runId: id, ...(await this.compute(id, exact)) };
+      const stored = exact ? [] : await this.leaderboard.stored(id);
+      // Aggregates exist only for a run that does (their foreign key): only without them is it asked.
+      if (stored.length === 0) await this.scope.assertExists(id);
+      return { runId: id, ...(await this.compute(id, stored)) };
     });
   }
 
@@ -40,8 +42,7 @@ export class LeaderboardService {
     return { runId: board.runId, rank: index + 1, of: board.items.length, percentileMethod, percentileRelativeError, standing: board.items[index] };
   }
 
-  private async compute(runId: number, exact: boolean): Promise<Omit<LeaderboardResponse, 'runId'>> {
-    const stored = exact ? [] : await this.leaderboard.stored(runId);
+  private async compute(runId: number, stored: StoredAggregates[]): Promise<Omit<LeaderboardResponse, 'runId'>> {
     // Runs flushed before the aggregates existed have none until their next flush: exact for them.
     const sketched = stored.length > 0 ? sketchedStandings(stored) : null;
     const standings = sketched?.standings ?? (await this.exact(runId));
