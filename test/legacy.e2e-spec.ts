@@ -3,7 +3,7 @@ import { query } from './support/database.js';
 import { useTestApp } from './support/test-app.js';
 
 const STRATEGIES = ['round_robin', 'random', 'greedy', 'hybrid_ml', 'rl_agent', 'oracle', 'eft'];
-const TABLES = ['simulation_state', 'tasks', 'scheduler_results', 'metrics', 'training_data', 'model_versions'];
+const TABLES = ['simulation_state', 'tasks', 'scheduler_results', 'metrics', 'training_data', 'model_versions', 'strategy_aggregates'];
 
 interface Status {
   is_running: boolean;

@@ -72,6 +72,8 @@ describe('crash safety', () => {
     expect(c.tasks).toBe(cProcessed);
     expect(c.training).toBe(cProcessed);
     expect(c.results).toBe(7 * cProcessed);
+    const cAggregates = await query<{ through_task: number; tasks: number }>(databaseUrl, 'SELECT through_task, tasks FROM strategy_aggregates WHERE run_id = $1', [continuous.id]);
+    expect(cAggregates).toEqual(Array(7).fill({ through_task: cProcessed, tasks: cProcessed }));
 
     const again = await postJson(`${base}/api/simulation/runs`, { kind: 'batch', tasks: TASKS, seed: 13 });
     await waitForRun(base, again.body.id, 120_000);
@@ -83,6 +85,12 @@ describe('crash safety', () => {
     expect(await storedRows(databaseUrl, 'metrics', windows, interrupted, 'scheduler_name, window_start')).toEqual(
       await storedRows(databaseUrl, 'metrics', windows, again.body.id, 'scheduler_name, window_start'),
     );
+    // The running aggregates too: written as snapshots, a replayed flush counted nothing twice.
+    const aggregates = 'scheduler_name, through_task, tasks, sum_completion, sum_exec, sum_wait, sum_energy, sum_cost, sum_regret, wins, losses, state';
+    const interruptedAggregates = await storedRows(databaseUrl, 'strategy_aggregates', aggregates, interrupted, 'scheduler_name');
+    expect(interruptedAggregates).toHaveLength(7);
+    expect(interruptedAggregates.every((a) => (a as { tasks: number }).tasks === TASKS)).toBe(true);
+    expect(interruptedAggregates).toEqual(await storedRows(databaseUrl, 'strategy_aggregates', aggregates, again.body.id, 'scheduler_name'));
     const models = 'version, trained_at_task, samples, r2, mae, model';
     expect(await storedRows(databaseUrl, 'model_versions', models, interrupted, 'version')).toEqual(
       await storedRows(databaseUrl, 'model_versions', models, again.body.id, 'version'),

@@ -66,7 +66,7 @@ describe('the numbers of one completed run', () => {
   );
 
   it('gives the same completion-time percentiles in the leaderboard, the run summary and the CLI', async () => {
-    const board = (await (await fetch(`${sut.url}/api/metrics/leaderboard?runId=${runId}`)).json()) as { items: LeaderboardItem[] };
+    const board = (await (await fetch(`${sut.url}/api/metrics/leaderboard?runId=${runId}&exact=true`)).json()) as { items: LeaderboardItem[] };
     const run = (await (await fetch(`${sut.url}/api/simulation/runs/${runId}`)).json()) as { status: string; summary: SummaryEntry[] };
     expect(run.status).toBe('completed');
     const summary = new Map(run.summary.map((s) => [s.strategy, s]));
@@ -131,7 +131,7 @@ describe('the summary of a stopped continuous run', () => {
 
     await continuous.summarised;
     const after = (await (await fetch(`${sut.url}/api/simulation/runs/${runId}`)).json()) as { summary: SummaryEntry[] };
-    const board = (await (await fetch(`${sut.url}/api/metrics/leaderboard?runId=${runId}`)).json()) as { items: LeaderboardItem[] };
+    const board = (await (await fetch(`${sut.url}/api/metrics/leaderboard?runId=${runId}&exact=true`)).json()) as { items: LeaderboardItem[] };
     const exact = new Map(after.summary.map((s) => [s.strategy, s]));
     expect(board.items).toHaveLength(7);
     for (const entry of board.items) {

@@ -33,3 +33,12 @@ export function OptionalTaskBound(end: 'First' | 'Last'): PropertyDecorator {
     Max(INT4_MAX),
   );
 }
+
+/** An optional `?name=true|false` flag (anything else is a 400). */
+export function OptionalFlag(description: string): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ enum: ['true', 'false'], description }),
+    IsOptional(),
+    IsIn(['true', 'false'], { message: '$property must be true or false' }),
+  );
+}

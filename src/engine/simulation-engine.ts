@@ -10,7 +10,7 @@ import { oracleDecision } from './machine/oracle.js';
 import { RngStreams } from './random/rng-streams.js';
 import { ORACLE_STRATEGY_NAME, strategyDefinition, strategyNames } from './strategies/registry.js';
 import type { Decision, Strategy, StrategyEnv, StrategyReason } from './strategies/strategy.js';
-import { StrategyStats, type StrategySummary } from './stats/strategy-stats.js';
+import { StrategyStats, type StrategyStatsState, type StrategySummary } from './stats/strategy-stats.js';
 import { generateTask } from './workload/generate-task.js';
 import type { Task } from './workload/task.js';
 
@@ -187,6 +187,11 @@ export class SimulationEngine {
     return this.lanes.map((lane) => lane.stats.summary(lane.name));
   }
 
+  /** Every strategy's accumulators as JSON, in config order (what `snapshot().stats` holds, alone). */
+  statsState(): Record<string, StrategyStatsState> {
+    return Object.fromEntries(this.lanes.map((lane) => [lane.name, lane.stats.toJSON()]));
+  }
+
   /** Per-device utilisation of one strategy's machine. */
   utilization(strategy: string): Utilization {
     return this.laneOf(strategy).machine.utilization();
@@ -240,7 +245,7 @@ export class SimulationEngine {
       rng: this.rng.toJSON(),
       machines: record((lane) => lane.machine.toJSON()),
       strategies: record((lane) => lane.strategy.toJSON()),
-      stats: record((lane) => lane.stats.toJSON()),
+      stats: this.statsState(),
       training: this.training.rows(),
       ...this.models.toJSON(),
     };

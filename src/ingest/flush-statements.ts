@@ -3,8 +3,9 @@ import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
-import { execute } from '../database/sql.js';
-import type { RunBatch } from './run-batch.js';
+import { execute, type Queryable } from '../database/sql.js';
+import { ORACLE_STRATEGY_NAME } from '../engine/index.js';
+import type { AggregatesSnapshot, RunBatch } from './run-batch.js';
 
 // The statements of one flush, run inside its transaction by IngestRepository.flush: bulk
 // inserts (unnest, or COPY for results) that skip rows already stored.
@@ -18,6 +19,44 @@ export async function writeBatch(m: EntityManager, runId: number, batch: RunBatc
     await insertTraining(m, runId, batch);
   }
   if (batch.windows.length > 0) await insertWindows(m, runId, batch);
+}
+
+// Indices into StrategyStatsState.sums: completion, exec, wait, energy, cost, regret.
+const SUMS = 6;
+
+/**
+ * Every strategy's accumulators, as a snapshot (not an increment): a replayed flush writes the
+ * same state again, and one from before the stored state (a resumed run replaying committed
+ * tasks) changes nothing, so nothing is ever counted twice. It locks the run's aggregate rows: a
+ * flush runs it only once the flush before it has committed (see IngestRepository.flush), or two
+ * flushes in flight would each wait for the other.
+ */
+export async function upsertAggregates(m: Queryable, runId: number, snapshot: AggregatesSnapshot): Promise<void> {
+  const entries = Object.entries(snapshot.stats);
+  const sum = (i: number) => entries.map(([, s]) => s.sums[i]);
+  await execute(
+    m,
+    `INSERT INTO strategy_aggregates (run_id, through_task, scheduler_name, tasks, sum_completion, sum_exec, sum_wait, sum_energy, sum_cost,
+                                      sum_regret, wins, losses, state)
+     SELECT $1, $2, u.* FROM unnest($3::varchar[], $4::int[], $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::float8[], $10::float8[],
+                                    $11::int[], $12::int[], $13::text[]::jsonb[]) AS u
+     ON CONFLICT (run_id, scheduler_name) DO UPDATE SET
+       through_task = EXCLUDED.through_task, tasks = EXCLUDED.tasks, sum_completion = EXCLUDED.sum_completion, sum_exec = EXCLUDED.sum_exec,
+       sum_wait = EXCLUDED.sum_wait, sum_energy = EXCLUDED.sum_energy, sum_cost = EXCLUDED.sum_cost, sum_regret = EXCLUDED.sum_regret,
+       wins = EXCLUDED.wins, losses = EXCLUDED.losses, state = EXCLUDED.state
+     WHERE strategy_aggregates.through_task < EXCLUDED.through_task`,
+    [
+      runId,
+      snapshot.throughTask,
+      entries.map(([name]) => name),
+      entries.map(([, s]) => s.count),
+      ...Array.from({ length: SUMS }, (_, i) => sum(i)),
+      entries.map(([, s]) => s.wins),
+      // Every non-oracle result that is not a win lost to another strategy on its task.
+      entries.map(([name, s]) => (name === ORACLE_STRATEGY_NAME ? 0 : s.count - s.wins)),
+      entries.map(([, s]) => JSON.stringify(s)),
+    ],
+  );
 }
 
 /** A batch's tasks (trace runs store theirs up front with it too). */

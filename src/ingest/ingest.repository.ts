@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { execute, rows } from '../database/sql.js';
 import type { Task } from '../engine/index.js';
-import { insertTasks, writeBatch } from './flush-statements.js';
+import { insertTasks, upsertAggregates, writeBatch } from './flush-statements.js';
 import { RunBatch } from './run-batch.js';
 
 export interface NewModelVersion {
@@ -31,7 +31,10 @@ export interface LabelledRow {
   label: number;
 }
 
-/** Runs last in a flush's transaction, after its rows are in: the run's progress is written there. */
+/**
+ * Runs in a flush's transaction after its rows are in (the run's progress is written there), and
+ * settles once the flush before has committed; only the run's aggregates are written after it.
+ */
 export type BeforeCommit = (m: EntityManager) => Promise<void>;
 
 /**
@@ -40,7 +43,7 @@ export type BeforeCommit = (m: EntityManager) => Promise<void>;
  * its stored distributions). The read APIs read these tables in their own modules. A flush is one
  * transaction: the tasks, their results, their oracle labels and finished metric windows, each
  * table in one `unnest` statement (results by COPY), then whatever the caller commits with them
- * (the run's progress); ON CONFLICT DO NOTHING on the natural keys makes a replay after a crash harmless.
+ * (the run's progress), then the run's running aggregates as of the batch's last task; ON CONFLICT DO NOTHING on the natural keys makes a replay after a crash harmless.
  */
 @Injectable()
 export class IngestRepository {
@@ -66,6 +69,8 @@ export class IngestRepository {
     await this.db.transaction(async (m) => {
       await writeBatch(m, runId, batch, copyResults);
       await beforeCommit(m);
+      // Last, after the flush before committed: the aggregate rows it locks are the run's hot spot.
+      if (batch.aggregates) await upsertAggregates(m, runId, batch.aggregates);
     });
   }
 

@@ -1,4 +1,4 @@
-import type { StepResult, Task } from '../engine/index.js';
+import type { StepResult, StrategyStatsState, Task } from '../engine/index.js';
 import { taskFeatures } from '../engine/index.js';
 
 /** One strategy's window of K consecutive tasks, as stored in `metrics`. */
@@ -15,6 +15,12 @@ export interface WindowRow {
   totalCost: number;
   wins: number;
   losses: number;
+}
+
+/** Every strategy's accumulators as of `throughTask` tasks: the run's progress when the batch commits. */
+export interface AggregatesSnapshot {
+  throughTask: number;
+  stats: Record<string, StrategyStatsState>;
 }
 
 /**
@@ -53,6 +59,8 @@ export class RunBatch {
     optimalTime: [] as number[],
   };
   windows: WindowRow[] = [];
+  /** The engine's accumulators right after the batch's last task, upserted with its rows (null: none). */
+  aggregates: AggregatesSnapshot | null = null;
 
   /** withTasks false: the tasks are stored already (a trace's, stored when the run was created). */
   constructor(readonly withTasks = true) {}

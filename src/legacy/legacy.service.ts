@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { CacheService } from '../cache/cache.service.js';
 import { RunCacheService } from '../cache/run-cache.service.js';
 import type { StrategySummary } from '../engine/index.js';
+import type { LeaderboardEntry } from '../metrics/dto/leaderboard.response.js';
+import { LeaderboardService } from '../metrics/leaderboard.service.js';
 import { RunCatalog } from '../runs/run-catalog.service.js';
 import { RunLifecycle } from '../runs/run-lifecycle.service.js';
 import type { ComparativeHistoryRow } from './dto/comparative-history.dto.js';
@@ -32,6 +34,14 @@ function toMetrics(summary: StrategySummary[]): Record<string, LegacyStrategyMet
   );
 }
 
+// The same figures from the leaderboard (the run's stored aggregates), by strategy name.
+function fromLeaderboard(items: LeaderboardEntry[]): Record<string, LegacyStrategyMetrics> {
+  const sorted = [...items].sort((a, b) => a.scheduler.localeCompare(b.scheduler));
+  return Object.fromEntries(
+    sorted.map((e) => [e.scheduler, { avg_time: e.meanCompletionTime, total_energy: e.totalEnergy, total_cost: e.totalCost, wins: e.wins, tasks: e.tasks }]),
+  );
+}
+
 /** The legacy React dashboard's API over the continuous run (DESIGN.md "Dashboard compatibility"). */
 @Injectable()
 export class LegacyService {
@@ -41,6 +51,7 @@ export class LegacyService {
     private readonly repository: LegacyRepository,
     private readonly cache: CacheService,
     private readonly runCache: RunCacheService,
+    private readonly leaderboard: LeaderboardService,
   ) {}
 
   async status(): Promise<LegacyStatusResponse> {
@@ -98,9 +109,12 @@ export class LegacyService {
     return this.runs.latestContinuousId();
   }
 
+  /** The running engine's figures where it runs; on another replica, the run's stored aggregates (O(strategies) either way). */
   private async metrics(runId: number | null): Promise<Record<string, LegacyStrategyMetrics>> {
+    if (runId === null) return {};
     const live = this.runs.continuousRun()?.live ?? null;
-    if (runId === null || live === null || live.processed === 0) return {};
+    if (live === null) return fromLeaderboard((await this.leaderboard.get(runId)).items);
+    if (live.processed === 0) return {};
     return this.cache.wrap(statusMetricsKey(runId), async () => toMetrics((await live.summary()).summary), STATUS_METRICS_TTL_MS);
   }
 }

@@ -2,6 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { execute, one, rows } from '../database/sql.js';
+import type { StrategyStatsState } from '../engine/index.js';
+
+/** A strategy's running aggregates as the last flush stored them (the engine's accumulators). */
+export interface StoredAggregates {
+  scheduler: string;
+  state: StrategyStatsState;
+}
 
 export interface StrategyAggregates {
   scheduler: string;
@@ -40,7 +47,10 @@ const STRATEGY_NAMES = `
 // instead: 700k results take ~90 ms instead of ~150 ms on 2 cores.
 const CONNECTIONS = 4;
 
-/** The leaderboard's SQL: each method is one pass over an index that covers it (see ReadIndexes). */
+/**
+ * The leaderboard's SQL: the stored running aggregates (one row per strategy), or the exact path,
+ * each method one pass over an index that covers it (see ReadIndexes).
+ */
 @Injectable()
 export class LeaderboardRepository {
   // One spread computation at a time: it holds a connection while it waits for more, and two of
@@ -54,8 +64,14 @@ export class LeaderboardRepository {
     this.connections = Math.min(CONNECTIONS, Math.floor(poolSize / 2));
   }
 
+  /** Every strategy's running aggregates, by name; none for a run not flushed since they exist. O(strategies). */
+  stored(runId: number): Promise<StoredAggregates[]> {
+    return rows<StoredAggregates>(this.db, `SELECT scheduler_name AS scheduler, state FROM strategy_aggregates WHERE run_id = $1 ORDER BY scheduler_name`, [runId]);
+  }
+
   /**
-   * Per strategy: counts, means, sums, wins and completion-time percentiles. The strategies are
+   * Per strategy, over every stored result (O(rows)): counts, means, sums, wins and exact
+   * completion-time percentiles (percentile_cont). The strategies are
    * computed side by side on up to CONNECTIONS connections that share one snapshot (exported by
    * the first), so the answer is that of a single query at one instant, even while a run writes.
    */

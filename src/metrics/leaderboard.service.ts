@@ -2,23 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { RunCacheService } from '../cache/run-cache.service.js';
 import { NotFound } from '../common/app-errors.js';
 import { RunScope } from '../runs/run-scope.service.js';
-import { DEFAULT_ENGINE_CONFIG, ORACLE_STRATEGY_NAME, rlFirstTrainingAt } from '../engine/index.js';
+import { ORACLE_STRATEGY_NAME } from '../engine/index.js';
 import { TrainingService } from '../training/training.service.js';
-import { LeaderboardResponse, SchedulerStandingResponse, type LeaderboardEntry } from './dto/leaderboard.response.js';
-import { LeaderboardRepository, type StrategyAggregates } from './leaderboard.repository.js';
+import { LeaderboardResponse, SchedulerStandingResponse } from './dto/leaderboard.response.js';
+import { exactStandings, needsModelVersions, ranked, sketchedStandings, type Standing } from './leaderboard-entries.js';
+import { LeaderboardRepository, type StoredAggregates, type StrategyAggregates } from './leaderboard.repository.js';
 
-const HYBRID_ML = 'hybrid_ml';
-const RL_AGENT = 'rl_agent';
-
-// Whether a learner has learned anything in the run: hybrid_ml once a model was stored, rl_agent once
-// its network took a training step (runs keep the engine's rl defaults). Null for the other strategies.
-function learning(scheduler: string, tasks: number, modelVersions: number): Pick<LeaderboardEntry, 'trained' | 'modelVersions'> {
-  if (scheduler === HYBRID_ML) return { trained: modelVersions > 0, modelVersions };
-  if (scheduler === RL_AGENT) return { trained: tasks >= rlFirstTrainingAt(DEFAULT_ENGINE_CONFIG.rl), modelVersions: null };
-  return { trained: null, modelVersions: null };
-}
-
-/** Per-run strategy standings, computed in SQL over the stored results and cached per run version. */
+/**
+ * Per-run strategy standings, cached per run version: from the running aggregates each flush
+ * stores (O(strategies)), or with `exact` (and for runs that have none) computed in SQL over
+ * every stored result (O(rows)).
+ */
 @Injectable()
 export class LeaderboardService {
   constructor(
@@ -29,50 +23,41 @@ export class LeaderboardService {
   ) {}
 
   /** runId omitted: the continuous run. */
-  async get(runId: number | undefined): Promise<LeaderboardResponse> {
+  async get(runId: number | undefined, exact = false): Promise<LeaderboardResponse> {
     const id = await this.scope.resolve(runId);
     // A cached answer proves the run existed when it was computed: hits cost no query at all.
-    return this.cache.wrap(id, 'leaderboard', {}, async () => {
-      await this.scope.assertExists(id);
-      return { runId: id, items: await this.compute(id) };
+    return this.cache.wrap(id, 'leaderboard', exact ? { exact } : {}, async () => {
+      const stored = exact ? [] : await this.leaderboard.stored(id);
+      // Aggregates exist only for a run that does (their foreign key): only without them is it asked.
+      if (stored.length === 0) await this.scope.assertExists(id);
+      return { runId: id, ...(await this.compute(id, stored)) };
     });
   }
 
-  async standing(name: string, runId: number | undefined): Promise<SchedulerStandingResponse> {
-    const board = await this.get(runId);
+  async standing(name: string, runId: number | undefined, exact = false): Promise<SchedulerStandingResponse> {
+    const board = await this.get(runId, exact);
     const index = board.items.findIndex((e) => e.scheduler === name);
     if (index < 0) throw new NotFound(`scheduler ${name} in run`, board.runId);
-    return { runId: board.runId, rank: index + 1, of: board.items.length, standing: board.items[index] };
+    const { percentileMethod, percentileRelativeError } = board;
+    return { runId: board.runId, rank: index + 1, of: board.items.length, percentileMethod, percentileRelativeError, standing: board.items[index] };
   }
 
-  private async compute(runId: number): Promise<LeaderboardEntry[]> {
+  private async compute(runId: number, stored: StoredAggregates[]): Promise<Omit<LeaderboardResponse, 'runId'>> {
+    // Runs flushed before the aggregates existed have none until their next flush: exact for them.
+    const sketched = stored.length > 0 ? sketchedStandings(stored) : null;
+    const standings = sketched?.standings ?? (await this.exact(runId));
+    const modelVersions = needsModelVersions(standings) ? await this.training.modelVersionCount(runId) : 0;
+    return {
+      percentileMethod: sketched ? 'sketch' : 'exact',
+      percentileRelativeError: sketched ? sketched.relativeError : null,
+      items: ranked(standings, modelVersions),
+    };
+  }
+
+  private async exact(runId: number): Promise<Standing[]> {
     // One index-only pass: wins are stored with each result, so they need no second scan.
     const aggregates = await this.leaderboard.aggregates(runId);
-    const regret = await this.regret(runId, aggregates);
-    const modelVersions = aggregates.some((a) => a.scheduler === HYBRID_ML) ? await this.training.modelVersionCount(runId) : 0;
-    return aggregates
-      .map((a): LeaderboardEntry => {
-        const contender = a.scheduler !== ORACLE_STRATEGY_NAME;
-        const won = contender ? a.wins : 0;
-        return {
-          scheduler: a.scheduler,
-          tasks: a.tasks,
-          meanCompletionTime: a.meanCompletionTime,
-          p50CompletionTime: a.percentiles[0],
-          p95CompletionTime: a.percentiles[1],
-          p99CompletionTime: a.percentiles[2],
-          meanExecTime: a.meanExecTime,
-          meanWaitTime: a.meanWaitTime,
-          totalEnergy: a.totalEnergy,
-          totalCost: a.totalCost,
-          wins: won,
-          // Every non-oracle result that is not a win lost to another strategy on its task.
-          losses: contender ? a.tasks - won : 0,
-          meanRegret: regret.get(a.scheduler) ?? 0,
-          ...learning(a.scheduler, a.tasks, modelVersions),
-        };
-      })
-      .sort((x, y) => x.meanCompletionTime - y.meanCompletionTime || x.scheduler.localeCompare(y.scheduler));
+    return exactStandings(aggregates, await this.regret(runId, aggregates));
   }
 
   /**

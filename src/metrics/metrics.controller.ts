@@ -4,7 +4,7 @@ import { ApiBadRequest, ApiIdParam, ApiNotFound, ApiPageResponse } from '../comm
 import { BIGINT_ID } from '../common/parse-id.pipe.js';
 import { ALL_STRATEGY_NAMES } from '../engine/index.js';
 import { LeaderboardResponse, SchedulerStandingResponse } from './dto/leaderboard.response.js';
-import { ListWindowsQuery, RunQuery } from './dto/list-windows.query.js';
+import { LeaderboardQuery, ListWindowsQuery } from './dto/list-windows.query.js';
 import { WindowResponse } from './dto/window.response.js';
 import { LeaderboardService } from './leaderboard.service.js';
 import { MetricsService } from './metrics.service.js';
@@ -21,12 +21,12 @@ export class MetricsController {
 
   @Get('leaderboard')
   @FastPathAnswer()
-  @ApiOperation({ summary: "Every strategy's standing in a run, computed over all its stored results (cached per run data version)" })
+  @ApiOperation({ summary: "Every strategy's standing in a run, from its running aggregates (?exact=true: over all its stored results; cached per run data version)" })
   @ApiOkResponse({ type: LeaderboardResponse })
   @ApiBadRequest()
   @ApiNotFound('The run (or, with runId omitted, a continuous run)')
-  getLeaderboard(@Query() { runId }: RunQuery) {
-    return this.leaderboard.get(runId);
+  getLeaderboard(@Query() { runId, exact }: LeaderboardQuery) {
+    return this.leaderboard.get(runId, exact === 'true');
   }
 
   @Get('schedulers/:name')
@@ -35,8 +35,8 @@ export class MetricsController {
   @ApiOkResponse({ type: SchedulerStandingResponse })
   @ApiBadRequest()
   @ApiNotFound('The run, or the strategy in it')
-  getScheduler(@Param('name', new StrategyNamePipe()) name: string, @Query() { runId }: RunQuery) {
-    return this.leaderboard.standing(name, runId);
+  getScheduler(@Param('name', new StrategyNamePipe()) name: string, @Query() { runId, exact }: LeaderboardQuery) {
+    return this.leaderboard.standing(name, runId, exact === 'true');
   }
 
   @Get('windows')

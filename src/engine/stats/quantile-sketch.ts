@@ -66,12 +66,63 @@ export class QuantileSketch {
     this.counts[key - this.offset]++;
   }
 
+  /** Values added. */
+  get count(): number {
+    return this.total;
+  }
+
+  /** The sketch's bound on relative error, α. */
+  get accuracy(): number {
+    return this.relativeAccuracy;
+  }
+
   /** The q-quantile (0 ≤ q ≤ 1) by the lower-rank rule, within relative error α; NaN when empty. */
   quantile(q: number): number {
     if (this.total === 0) return Number.NaN;
     if (q <= 0) return this.min;
     if (q >= 1) return this.max;
-    const rank = Math.floor(q * (this.total - 1));
+    return this.valueAt(Math.floor(q * (this.total - 1)));
+  }
+
+  /**
+   * The q-quantile by linear interpolation between the closest ranks (PostgreSQL's percentile_cont):
+   * both ranks' values are within relative error α, so their convex combination is within α of
+   * percentile_cont's. NaN when empty.
+   */
+  interpolated(q: number): number {
+    if (this.total === 0) return Number.NaN;
+    if (q <= 0) return this.min;
+    if (q >= 1) return this.max;
+    const pos = q * (this.total - 1);
+    const lo = Math.floor(pos);
+    const below = this.valueAt(lo);
+    return lo === pos ? below : below + (pos - lo) * (this.valueAt(lo + 1) - below);
+  }
+
+  /**
+   * Adds every value `other` holds, as if they had been added here: the answers are those of one
+   * sketch fed both streams. Both must have the same relative accuracy.
+   */
+  merge(other: QuantileSketch): void {
+    if (other.relativeAccuracy !== this.relativeAccuracy) throw new InvalidStateError('cannot merge quantile sketches of different relative accuracy');
+    if (other.total === 0) return;
+    if (other.counts.length > 0) {
+      if (this.counts.length === 0) {
+        this.counts = new Float64Array(other.counts.length);
+        this.offset = other.offset;
+      }
+      this.ensure(other.offset);
+      this.ensure(other.offset + other.counts.length - 1);
+      for (let i = 0; i < other.counts.length; i++) this.counts[other.offset + i - this.offset] += other.counts[i];
+    }
+    this.zeroCount += other.zeroCount;
+    this.total += other.total;
+    if (other.min < this.min) this.min = other.min;
+    if (other.max > this.max) this.max = other.max;
+  }
+
+  // The value of rank `rank` (0-based, ascending), within relative error α.
+  private valueAt(rank: number): number {
     if (rank < this.zeroCount) return Math.max(0, this.min);
     let seen = this.zeroCount;
     for (let i = 0; i < this.counts.length; i++) {

@@ -61,6 +61,16 @@ export class StrategyStats {
     return new StrategyStats(QuantileSketch.create(relativeAccuracy), QuantileSketch.create(relativeAccuracy));
   }
 
+  /** Tasks counted. */
+  get tasks(): number {
+    return this.count;
+  }
+
+  /** The bound on the relative error of its percentiles. */
+  get relativeAccuracy(): number {
+    return this.completion.accuracy;
+  }
+
   static restore(state: StrategyStatsState): StrategyStats {
     if (!Array.isArray(state?.sums) || state.sums.length !== 6) throw new InvalidStateError('strategy stats state is malformed');
     const stats = new StrategyStats(QuantileSketch.restore(state.completion), QuantileSketch.restore(state.exec));
@@ -86,14 +96,29 @@ export class StrategyStats {
     this.exec.add(outcome.execTime);
   }
 
-  summary(strategy: string): StrategySummary {
+  /** Adds every task `other` counted, as if they had been added here (same relative accuracy). */
+  merge(other: StrategyStats): void {
+    this.count += other.count;
+    for (let i = 0; i < this.sums.length; i++) this.sums[i] += other.sums[i];
+    if (other.regretMax > this.regretMax) this.regretMax = other.regretMax;
+    this.wins += other.wins;
+    this.completion.merge(other.completion);
+    this.exec.merge(other.exec);
+  }
+
+  /**
+   * The strategy's line. Percentiles by `rule`: 'lower-rank' (the engine's summaries) or 'linear'
+   * (interpolated between the closest ranks, as PostgreSQL's percentile_cont), both within the
+   * sketch's relative accuracy of the exact value by the same rule.
+   */
+  summary(strategy: string, rule: PercentileRule = 'lower-rank'): StrategySummary {
     const n = this.count;
     const mean = (sum: number): number => (n > 0 ? sum / n : Number.NaN);
     return {
       strategy,
       tasks: n,
-      completionTime: distribution(this.completion, mean(this.sums[COMPLETION])),
-      execTime: distribution(this.exec, mean(this.sums[EXEC])),
+      completionTime: distribution(this.completion, mean(this.sums[COMPLETION]), rule),
+      execTime: distribution(this.exec, mean(this.sums[EXEC]), rule),
       meanWaitTime: mean(this.sums[WAIT]),
       totalEnergy: this.sums[ENERGY],
       meanEnergy: mean(this.sums[ENERGY]),
@@ -116,6 +141,10 @@ export class StrategyStats {
   }
 }
 
-function distribution(sketch: QuantileSketch, mean: number): DistributionSummary {
-  return { mean, min: sketch.quantile(0), max: sketch.quantile(1), p50: sketch.quantile(0.5), p95: sketch.quantile(0.95), p99: sketch.quantile(0.99) };
+/** How a percentile falls between two ranks: the lower one, or linear interpolation (percentile_cont). */
+export type PercentileRule = 'lower-rank' | 'linear';
+
+function distribution(sketch: QuantileSketch, mean: number, rule: PercentileRule): DistributionSummary {
+  const at = (q: number): number => (rule === 'linear' ? sketch.interpolated(q) : sketch.quantile(q));
+  return { mean, min: at(0), max: at(1), p50: at(0.5), p95: at(0.95), p99: at(0.99) };
 }

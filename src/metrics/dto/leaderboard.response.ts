@@ -1,22 +1,24 @@
 import { ApiProperty } from '@nestjs/swagger';
+import type { PercentileMethod } from '../../runs/execution/run-summary.js';
 
 const PERCENTILE =
-  'percentile_cont (linear interpolation between the closest ranks): with the n completion times sorted ascending v[0..n−1] ' +
-  'and pos = p·(n−1), v[⌊pos⌋] + (pos − ⌊pos⌋)·(v[⌈pos⌉] − v[⌊pos⌋])';
+  "see the response's percentileMethod. exact: percentile_cont (linear interpolation between the closest ranks): with the n completion times sorted ascending v[0..n−1] " +
+  'and pos = p·(n−1), v[⌊pos⌋] + (pos − ⌊pos⌋)·(v[⌈pos⌉] − v[⌊pos⌋]); sketch: the same rule on the quantile sketch, ' +
+  'within percentileRelativeError of the exact value';
 
 // Ranks and wins are on completion time; the oracle and regret are about exec time.
 const ORACLE_NOTE =
   "The oracle minimises each task's exec time (the task alone on an idle machine), not its completion time: it ignores queues, " +
   'so it can rank below other strategies by completion time';
 
-/** One strategy's standing over every stored result of a run. Times in simulated seconds. */
+/** One strategy's standing over every result of a run. Times in simulated seconds. */
 export class LeaderboardEntry {
   @ApiProperty({ example: 'eft', description: `Strategy name. ${ORACLE_NOTE}` }) scheduler: string;
   @ApiProperty({ description: 'Results stored for this strategy, tasks' }) tasks: number;
   @ApiProperty({ description: 'Arithmetic mean of completion_time (finish − arrival), s; the ranking key' }) meanCompletionTime: number;
-  @ApiProperty({ description: `Median completion time, s, exact: ${PERCENTILE}, p = 0.5` }) p50CompletionTime: number;
-  @ApiProperty({ description: `95th percentile of completion time, s, exact: p = 0.95, ${PERCENTILE}` }) p95CompletionTime: number;
-  @ApiProperty({ description: `99th percentile of completion time, s, exact: p = 0.99, ${PERCENTILE}` }) p99CompletionTime: number;
+  @ApiProperty({ description: `Median completion time, s; p = 0.5, ${PERCENTILE}` }) p50CompletionTime: number;
+  @ApiProperty({ description: `95th percentile of completion time, s; p = 0.95, ${PERCENTILE}` }) p95CompletionTime: number;
+  @ApiProperty({ description: `99th percentile of completion time, s; p = 0.99, ${PERCENTILE}` }) p99CompletionTime: number;
   @ApiProperty({ description: 'Mean exec_time = max(CPU part, GPU part), the task alone on an idle machine, s; the oracle has the smallest' }) meanExecTime: number;
   @ApiProperty({ description: 'Mean wait_time = completion_time − exec_time (queueing and dependencies), s; ≥ 0' }) meanWaitTime: number;
   @ApiProperty({ description: 'Energy of all its tasks, J' }) totalEnergy: number;
@@ -44,8 +46,16 @@ export class LeaderboardEntry {
   modelVersions: number | null;
 }
 
+const METHOD =
+  "How the percentiles were found. 'sketch' (the default): from the running aggregates each flush stores, O(strategies) " +
+  "whatever the run's length; counts, means, totals, wins, losses and regret are exact either way. 'exact' (?exact=true, " +
+  'or a run with no stored aggregates): percentile_cont over every stored result, O(rows)';
+const RELATIVE_ERROR = "With 'sketch': the percentiles' bound on relative error vs the exact ones, fraction 0-1 (0.005 = 0.5%); null with 'exact'";
+
 export class LeaderboardResponse {
   @ApiProperty({ description: 'Run id' }) runId: number;
+  @ApiProperty({ enum: ['sketch', 'exact'], description: METHOD }) percentileMethod: PercentileMethod;
+  @ApiProperty({ nullable: true, type: Number, description: RELATIVE_ERROR }) percentileRelativeError: number | null;
   @ApiProperty({ type: [LeaderboardEntry], description: 'Best mean completion time first' }) items: LeaderboardEntry[];
 }
 
@@ -53,5 +63,7 @@ export class SchedulerStandingResponse {
   @ApiProperty({ description: 'Run id' }) runId: number;
   @ApiProperty({ description: 'Rank by mean completion time, 1 = best in the run' }) rank: number;
   @ApiProperty({ description: 'Strategies ranked, strategies' }) of: number;
+  @ApiProperty({ enum: ['sketch', 'exact'], description: METHOD }) percentileMethod: PercentileMethod;
+  @ApiProperty({ nullable: true, type: Number, description: RELATIVE_ERROR }) percentileRelativeError: number | null;
   @ApiProperty({ type: LeaderboardEntry }) standing: LeaderboardEntry;
 }

@@ -211,6 +211,8 @@ export class RunExecution {
     // Backpressure: the run waits for the oldest write before it queues another.
     if (this.inflight.length >= MAX_IN_FLIGHT) await this.inflight[0];
     const batch = this.batch;
+    // The accumulators as of the batch's last task: committed with it, they always match the stored rows.
+    batch.aggregates = { throughTask: this.processed, stats: this.engine.statsState() };
     const mayExist = this.batchStart < this.replayUntil;
     this.batch = new RunBatch(this.tasks === null);
     this.batchStart = this.processed;

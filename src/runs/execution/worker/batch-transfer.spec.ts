@@ -13,6 +13,7 @@ function stepped(n: number, withTasks: boolean): RunBatch {
     batch.add(step);
     batch.windows.push(...windows.add(step));
   }
+  batch.aggregates = { throughTask: n, stats: engine.statsState() };
   return batch;
 }
 
@@ -23,6 +24,7 @@ describe('packBatch / unpackBatch', () => {
     expect(batch.results.gpuId).toContain(null);
     expect(batch.results.won).toContain(false);
     expect(batch.windows.length).toBeGreaterThan(0);
+    expect(Object.keys(batch.aggregates?.stats ?? {})).toHaveLength(7);
 
     const copy = unpackBatch(structuredClone(packBatch(batch)));
 

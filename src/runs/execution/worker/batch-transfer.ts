@@ -1,4 +1,4 @@
-import { RunBatch, type WindowRow } from '../../../ingest/run-batch.js';
+import { RunBatch, type AggregatesSnapshot, type WindowRow } from '../../../ingest/run-batch.js';
 
 const TASK_COLUMNS = ['taskId', 'size', 'computeIntensity', 'memoryRequired', 'durationEstimate', 'arrivalTime'] as const;
 const RESULT_COLUMNS = ['taskId', 'gpuFraction', 'cpuFraction', 'execTime', 'waitTime', 'completionTime', 'startTime', 'finishTime', 'energy', 'cost'] as const;
@@ -7,7 +7,7 @@ const TRAINING_COLUMNS = ['taskId', 'label', 'optimalTime'] as const;
 /**
  * A RunBatch as it crosses between threads: every numeric column in one Float64Array (integers up
  * to 2^53 are exact in it), whose buffer is transferred rather than copied; the strings, the
- * booleans and the metric windows are small and are cloned.
+ * booleans, the metric windows and the aggregates are small and are cloned.
  */
 export interface PackedBatch {
   withTasks: boolean;
@@ -19,6 +19,7 @@ export interface PackedBatch {
   /** 1 won, 0 lost. */
   won: Uint8Array;
   windows: WindowRow[];
+  aggregates: AggregatesSnapshot | null;
 }
 
 /** Packs `batch`; pass `transferList(packed)` to postMessage so its buffers move instead of being copied. */
@@ -48,6 +49,7 @@ export function packBatch(batch: RunBatch): PackedBatch {
     schedulerName: r.schedulerName,
     won: Uint8Array.from(r.won, (w) => (w ? 1 : 0)),
     windows: batch.windows,
+    aggregates: batch.aggregates,
   };
 }
 
@@ -80,5 +82,6 @@ export function unpackBatch(packed: PackedBatch): RunBatch {
   for (const name of TRAINING_COLUMNS) batch.training[name] = take(training);
   batch.training.features = batch.training.features.map(() => take(training));
   batch.windows = packed.windows;
+  batch.aggregates = packed.aggregates;
   return batch;
 }
