@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { RunCacheService } from '../cache/run-cache.service.js';
 import { NotFound } from '../common/app-errors.js';
+import { RunCatalog } from '../runs/run-catalog.service.js';
 import { RunScope } from '../runs/run-scope.service.js';
-import { DEFAULT_ENGINE_CONFIG, ORACLE_STRATEGY_NAME, rlFirstTrainingAt } from '../engine/index.js';
+import { DEFAULT_ENGINE_CONFIG, ORACLE_STRATEGY_NAME, rlFirstTrainingAt, type SchedulingSummary } from '../engine/index.js';
 import { TrainingService } from '../training/training.service.js';
 import { LeaderboardResponse, SchedulerStandingResponse, type LeaderboardEntry } from './dto/leaderboard.response.js';
 import { LeaderboardRepository, type StrategyAggregates } from './leaderboard.repository.js';
@@ -18,6 +19,11 @@ function learning(scheduler: string, tasks: number, modelVersions: number): Pick
   return { trained: null, modelVersions: null };
 }
 
+/** The leaderboard entries with each strategy's scheduling metrics (null when there are none). */
+export function withScheduling(entries: Omit<LeaderboardEntry, 'scheduling'>[], scheduling: Map<string, SchedulingSummary>): LeaderboardEntry[] {
+  return entries.map((e) => ({ ...e, scheduling: scheduling.get(e.scheduler) ?? null }));
+}
+
 /** Per-run strategy standings, computed in SQL over the stored results and cached per run version. */
 @Injectable()
 export class LeaderboardService {
@@ -26,6 +32,7 @@ export class LeaderboardService {
     private readonly scope: RunScope,
     private readonly cache: RunCacheService,
     private readonly training: TrainingService,
+    private readonly runs: RunCatalog,
   ) {}
 
   /** runId omitted: the continuous run. */
@@ -50,8 +57,8 @@ export class LeaderboardService {
     const aggregates = await this.leaderboard.aggregates(runId);
     const regret = await this.regret(runId, aggregates);
     const modelVersions = aggregates.some((a) => a.scheduler === HYBRID_ML) ? await this.training.modelVersionCount(runId) : 0;
-    return aggregates
-      .map((a): LeaderboardEntry => {
+    const entries = aggregates
+      .map((a): Omit<LeaderboardEntry, 'scheduling'> => {
         const contender = a.scheduler !== ORACLE_STRATEGY_NAME;
         const won = contender ? a.wins : 0;
         return {
@@ -73,6 +80,7 @@ export class LeaderboardService {
         };
       })
       .sort((x, y) => x.meanCompletionTime - y.meanCompletionTime || x.scheduler.localeCompare(y.scheduler));
+    return withScheduling(entries, await this.runs.scheduling(runId));
   }
 
   /**

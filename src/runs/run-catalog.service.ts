@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { NotFound } from '../common/app-errors.js';
 import { decodeKeyCursor, toKeyPage, type Page } from '../common/page.js';
-import type { SimulationEngine } from '../engine/index.js';
+import type { SchedulingSummary, SimulationEngine } from '../engine/index.js';
 import { BatchRunsService } from './batch-runs.service.js';
 import { ContinuousRunService } from './continuous-run.service.js';
 import { RunResponse } from './dto/run.response.js';
@@ -50,6 +50,19 @@ export class RunCatalog {
   /** The engine of run `runId` when it is executing in this process (continuous or batch). */
   liveEngine(runId: number): SimulationEngine | null {
     return this.continuous.runId === runId ? this.continuous.engine : this.batches.executing(runId);
+  }
+
+  /**
+   * Each strategy's scheduling metrics (makespan, throughput, utilisation, backlog) of run `runId`:
+   * from its engine while it executes in this process, else from its stored summary once it has one;
+   * empty otherwise (a run stepping in a worker thread, runs stored before the metrics).
+   */
+  async scheduling(runId: number): Promise<Map<string, SchedulingSummary>> {
+    const live = this.liveEngine(runId);
+    if (live) return new Map(live.report().map((r) => [r.strategy, r.scheduling]));
+    const summary = (await this.runs.findById(runId))?.summary;
+    const lines = Array.isArray(summary) ? (summary as { strategy: string; scheduling?: SchedulingSummary }[]) : [];
+    return new Map(lines.filter((l) => l.scheduling !== undefined).map((l) => [l.strategy, l.scheduling as SchedulingSummary]));
   }
 
   /** The task a run's last checkpoint was taken after: undefined when the run does not exist, null before its first. */

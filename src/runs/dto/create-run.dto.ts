@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, IsPositive, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { ALL_STRATEGY_NAMES } from '../../engine/index.js';
 
 export const MAX_RUN_TASKS = 1_000_000;
@@ -32,8 +32,63 @@ function RunSetting(description: string, minimum: number, maximum: number, from:
 }
 const STRATEGIES = 'Strategies to run (default all)';
 
+const WINDOW_SIZE = 'Tasks per metrics window (default SIM_WINDOW_TASKS, 100)';
+const WARMUP = 'The first this many tasks warm the machines up: they run, but no result, window or statistic counts them (default 0)';
+const GPU_SPEEDS = 'Speed multiplier of each GPU, one per GPU (mixed GPU types; default every GPU 1)';
+
+/** The machine model's parameters a run may set (engine machine config; defaults DESIGN.md). */
+const MACHINE_SETTINGS = {
+  gpuSpeedupPerIntensity: ['GPU speed-up factor k: s = 1 + k · compute_intensity (default 3)', 0, 1_000],
+  bandwidthMBps: ['Host-to-GPU transfer bandwidth, MB/s (default 16000)', 0.001, 1e9],
+  cpuPowerW: ['CPU power, W (default 100)', 0, 1e6],
+  gpuPowerW: ['GPU power, W (default 200)', 0, 1e6],
+  cpuRatePerS: ['CPU price, $ per busy second (default 0.00002)', 0, 1e6],
+  gpuRatePerS: ['GPU price, $ per busy second (default 0.0001)', 0, 1e6],
+} as const;
+
+/** A finite number setting of a run, in the JSON body or (converted from text) the CSV form's query string. */
+function RunNumber([description, minimum, maximum]: readonly [string, number, number], from: 'body' | 'query'): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ description, minimum, maximum }),
+    IsOptional(),
+    ...(from === 'query' ? [Type(() => Number)] : []),
+    IsNumber({ allowNaN: false, allowInfinity: false }),
+    Min(minimum),
+    Max(maximum),
+  );
+}
+
+/** machine.gpuSpeeds: a JSON array, or comma-separated in the query string. */
+function GpuSpeeds(from: 'body' | 'query'): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ description: GPU_SPEEDS, type: from === 'query' ? String : [Number], ...(from === 'query' ? { example: '1,1,2,2' } : {}) }),
+    IsOptional(),
+    ...(from === 'query' ? [Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((v) => (v.trim() === '' ? Number.NaN : Number(v))) : value))] : []),
+    IsArray(),
+    ArrayMinSize(1),
+    ArrayMaxSize(64),
+    IsNumber({ allowNaN: false, allowInfinity: false }, { each: true }),
+    IsPositive({ each: true }),
+  );
+}
+
+/** The settings the JSON body and the CSV form's query string share, beyond seed, gpus and strategies. */
+export interface RunSettingsInput {
+  retrainInterval?: number;
+  retrainLag?: number;
+  windowSize?: number;
+  warmupTasks?: number;
+  gpuSpeedupPerIntensity?: number;
+  bandwidthMBps?: number;
+  gpuSpeeds?: number[];
+  cpuPowerW?: number;
+  gpuPowerW?: number;
+  cpuRatePerS?: number;
+  gpuRatePerS?: number;
+}
+
 /** POST /api/simulation/runs as JSON: a generated batch experiment or a trace replay. */
-export class CreateRunDto {
+export class CreateRunDto implements RunSettingsInput {
   @ApiProperty({ enum: ['batch', 'trace'] })
   @IsIn(['batch', 'trace'])
   kind: 'batch' | 'trace';
@@ -77,6 +132,33 @@ export class CreateRunDto {
   @RunSetting(RETRAIN_LAG, 0, MAX_RETRAIN_SETTING, 'body')
   retrainLag?: number;
 
+  @RunSetting(WINDOW_SIZE, 1, MAX_RUN_TASKS, 'body')
+  windowSize?: number;
+
+  @RunSetting(WARMUP, 0, MAX_RUN_TASKS, 'body')
+  warmupTasks?: number;
+
+  @RunNumber(MACHINE_SETTINGS.gpuSpeedupPerIntensity, 'body')
+  gpuSpeedupPerIntensity?: number;
+
+  @RunNumber(MACHINE_SETTINGS.bandwidthMBps, 'body')
+  bandwidthMBps?: number;
+
+  @GpuSpeeds('body')
+  gpuSpeeds?: number[];
+
+  @RunNumber(MACHINE_SETTINGS.cpuPowerW, 'body')
+  cpuPowerW?: number;
+
+  @RunNumber(MACHINE_SETTINGS.gpuPowerW, 'body')
+  gpuPowerW?: number;
+
+  @RunNumber(MACHINE_SETTINGS.cpuRatePerS, 'body')
+  cpuRatePerS?: number;
+
+  @RunNumber(MACHINE_SETTINGS.gpuRatePerS, 'body')
+  gpuRatePerS?: number;
+
   @ApiPropertyOptional({
     description: 'trace: task records { task_id, size, compute_intensity, memory_required, arrival_time, duration_estimate?, dependencies? }',
     type: 'array',
@@ -100,7 +182,7 @@ const commaSeparated = ({ value }: { value: unknown }): unknown =>
     : value;
 
 /** POST /api/simulation/runs with a text/csv body (a trace): the JSON body's settings come as query parameters. */
-export class CsvRunQuery {
+export class CsvRunQuery implements RunSettingsInput {
   @ApiPropertyOptional({ maxLength: 200 })
   @IsOptional()
   @IsString()
@@ -126,6 +208,33 @@ export class CsvRunQuery {
 
   @RunSetting(RETRAIN_LAG, 0, MAX_RETRAIN_SETTING, 'query')
   retrainLag?: number;
+
+  @RunSetting(WINDOW_SIZE, 1, MAX_RUN_TASKS, 'query')
+  windowSize?: number;
+
+  @RunSetting(WARMUP, 0, MAX_RUN_TASKS, 'query')
+  warmupTasks?: number;
+
+  @RunNumber(MACHINE_SETTINGS.gpuSpeedupPerIntensity, 'query')
+  gpuSpeedupPerIntensity?: number;
+
+  @RunNumber(MACHINE_SETTINGS.bandwidthMBps, 'query')
+  bandwidthMBps?: number;
+
+  @GpuSpeeds('query')
+  gpuSpeeds?: number[];
+
+  @RunNumber(MACHINE_SETTINGS.cpuPowerW, 'query')
+  cpuPowerW?: number;
+
+  @RunNumber(MACHINE_SETTINGS.gpuPowerW, 'query')
+  gpuPowerW?: number;
+
+  @RunNumber(MACHINE_SETTINGS.cpuRatePerS, 'query')
+  cpuRatePerS?: number;
+
+  @RunNumber(MACHINE_SETTINGS.gpuRatePerS, 'query')
+  gpuRatePerS?: number;
 }
 
 export class CreatedRunResponse {

@@ -31,7 +31,7 @@ export function withExactPercentiles(summary: StrategySummary[], stored: StoredD
 
 /** The summary a run is stored with when it ends; call it once every result is written. */
 export async function finishedSummary(store: Pick<IngestRepository, 'storedDistributions'>, runId: number, engine: SimulationEngine): Promise<RunSummaryEntry[]> {
-  return finalSummary(store, runId, { summary: engine.summary(), relativeAccuracy: engine.config.stats.relativeAccuracy });
+  return finalSummary(store, runId, { summary: engine.report(), relativeAccuracy: engine.config.stats.relativeAccuracy });
 }
 
 /** finishedSummary from the engine's summary and sketch accuracy (an engine in a worker thread sends these). */
@@ -45,5 +45,5 @@ export async function finalSummary(
 
 /** The summary with the engine's sketched percentiles, named as such: what a run has before the exact ones. */
 export function sketchedSummary(engine: SimulationEngine): RunSummaryEntry[] {
-  return withExactPercentiles(engine.summary(), [], engine.config.stats.relativeAccuracy);
+  return withExactPercentiles(engine.report(), [], engine.config.stats.relativeAccuracy);
 }

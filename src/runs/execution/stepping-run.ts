@@ -57,7 +57,7 @@ export class InProcessRun implements SteppingRun {
   }
   summary(): Promise<FinalSummary> {
     const engine = this.exec.engine;
-    return Promise.resolve({ summary: engine.summary(), relativeAccuracy: engine.config.stats.relativeAccuracy });
+    return Promise.resolve({ summary: engine.report(), relativeAccuracy: engine.config.stats.relativeAccuracy });
   }
   close(): Promise<void> {
     return Promise.resolve();

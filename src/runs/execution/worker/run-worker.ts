@@ -95,7 +95,7 @@ async function answer(request: MainRequest): Promise<unknown> {
       return execution().drain();
     case 'summary': {
       const engine = execution().engine;
-      return { summary: engine.summary(), relativeAccuracy: engine.config.stats.relativeAccuracy } satisfies FinalSummary;
+      return { summary: engine.report(), relativeAccuracy: engine.config.stats.relativeAccuracy } satisfies FinalSummary;
     }
   }
 }
