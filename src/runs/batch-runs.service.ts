@@ -89,6 +89,11 @@ export class BatchRunsService implements OnApplicationBootstrap, BeforeApplicati
     return this.queue.executing(id);
   }
 
+  /** Throws what creating a run with `options` would throw (400s), storing nothing. */
+  check(kind: 'batch' | 'trace', options: RunOptions): void {
+    this.validated(kind, options);
+  }
+
   private validated(kind: 'batch' | 'trace', options: RunOptions) {
     const config = this.factory.engineConfig(kind, options);
     // Throws the engine's own errors (400 with their codes) before anything is stored.

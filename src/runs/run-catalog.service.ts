@@ -6,6 +6,7 @@ import { BatchRunsService } from './batch-runs.service.js';
 import { ContinuousRunService } from './continuous-run.service.js';
 import { RunResponse } from './dto/run.response.js';
 import { RunsRepository } from './runs.repository.js';
+import type { RunStatus } from './simulation-run.entity.js';
 
 /** What other modules may know of runs: the stored ones, and the engines executing now. */
 @Injectable()
@@ -27,6 +28,11 @@ export class RunCatalog {
     const run = await this.runs.findById(id);
     if (!run) throw new NotFound('run', id);
     return RunResponse.from(run);
+  }
+
+  /** Status and committed progress of each of the runs `ids` that exists (one query). */
+  progressOf(ids: readonly number[]): Promise<{ id: number; status: RunStatus; tasksProcessed: number }[]> {
+    return ids.length === 0 ? Promise.resolve([]) : this.runs.progressOf(ids);
   }
 
   /** The continuous run in this process (paused or not), when there is one. */
