@@ -33,7 +33,7 @@ export class CreateExperimentDto {
   @IsObject()
   grid?: Record<string, unknown[]>;
 
-  @ApiPropertyOptional({ type: [Number], description: `The seeds each cell runs with, distinct (1..${MAX_EXPERIMENT_SEEDS} of them); or give repetitions` })
+  @ApiPropertyOptional({ type: [Number], description: `The seed of each repetition (every cell runs with each), distinct, 1..${MAX_EXPERIMENT_SEEDS} of them; or give repetitions` })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
@@ -44,7 +44,7 @@ export class CreateExperimentDto {
   @Max(2_147_483_647, { each: true })
   seeds?: number[];
 
-  @ApiPropertyOptional({ description: 'Seeds 1, 2 … n (instead of seeds)', minimum: 1, maximum: MAX_EXPERIMENT_SEEDS })
+  @ApiPropertyOptional({ description: 'Repetitions n, with seeds 1, 2 … n (instead of seeds), unitless', minimum: 1, maximum: MAX_EXPERIMENT_SEEDS })
   @IsOptional()
   @IsInt()
   @Min(1)

@@ -11,8 +11,8 @@ const ORACLE_NOTE =
 
 /** One value per device of the strategy's machine. */
 export class PerDeviceResponse {
-  @ApiProperty() cpu: number;
-  @ApiProperty({ type: [Number], description: 'GPU 0, GPU 1 …' }) gpus: number[];
+  @ApiProperty({ description: 'The CPU, in the unit of the field (s, or fraction 0-1 for utilisation)' }) cpu: number;
+  @ApiProperty({ type: [Number], description: 'GPU 0, GPU 1 …, in the unit of the field (s, or fraction 0-1 for utilisation)' }) gpus: number[];
 }
 
 export class UtilisationResponse extends PerDeviceResponse {

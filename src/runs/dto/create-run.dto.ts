@@ -34,7 +34,7 @@ const STRATEGIES = 'Strategies to run (default all)';
 
 const WINDOW_SIZE = 'Tasks per metrics window (default SIM_WINDOW_TASKS, 100)';
 const WARMUP = 'The first this many tasks warm the machines up: they run, but no result, window or statistic counts them (default 0)';
-const GPU_SPEEDS = 'Speed multiplier of each GPU, one per GPU (mixed GPU types; default every GPU 1)';
+const GPU_SPEEDS = 'Speed multiplier of each GPU, one per GPU, unitless (mixed GPU types: a GPU part takes 1/multiplier the time; default every GPU 1)';
 
 /** The machine model's parameters a run may set (engine machine config; defaults DESIGN.md). */
 const MACHINE_SETTINGS = {
