@@ -3,6 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, IsPositive, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { ALL_STRATEGY_NAMES } from '../../engine/index.js';
+import type { RunOptions } from '../execution/run-factory.js';
 
 export const MAX_RUN_TASKS = 1_000_000;
 const MAX_RETRAIN_SETTING = 1_000_000;
@@ -72,23 +73,56 @@ function GpuSpeeds(from: 'body' | 'query'): PropertyDecorator {
   );
 }
 
-/** The settings the JSON body and the CSV form's query string share, beyond seed, gpus and strategies. */
-export interface RunSettingsInput {
-  retrainInterval?: number;
-  retrainLag?: number;
-  windowSize?: number;
-  warmupTasks?: number;
-  gpuSpeedupPerIntensity?: number;
-  bandwidthMBps?: number;
-  gpuSpeeds?: number[];
-  cpuPowerW?: number;
-  gpuPowerW?: number;
-  cpuRatePerS?: number;
-  gpuRatePerS?: number;
+/**
+ * The settings the JSON body and the CSV form's query string share (`from`: how they arrive; a
+ * query's are converted from text first). Name, strategies and the batch's own are each form's.
+ */
+function RunSettingsFields(from: 'body' | 'query') {
+  abstract class RunSettingsFields implements Omit<RunOptions, 'seed' | 'strategies' | 'arrivalRate'> {
+    @RunSetting(SEED, 0, 2_147_483_647, from)
+    seed?: number;
+
+    @RunSetting(GPUS, 1, 64, from)
+    gpus?: number;
+
+    @RunSetting(RETRAIN_INTERVAL, 1, MAX_RETRAIN_SETTING, from)
+    retrainInterval?: number;
+
+    @RunSetting(RETRAIN_LAG, 0, MAX_RETRAIN_SETTING, from)
+    retrainLag?: number;
+
+    @RunSetting(WINDOW_SIZE, 1, MAX_RUN_TASKS, from)
+    windowSize?: number;
+
+    @RunSetting(WARMUP, 0, MAX_RUN_TASKS, from)
+    warmupTasks?: number;
+
+    @RunNumber(MACHINE_SETTINGS.gpuSpeedupPerIntensity, from)
+    gpuSpeedupPerIntensity?: number;
+
+    @RunNumber(MACHINE_SETTINGS.bandwidthMBps, from)
+    bandwidthMBps?: number;
+
+    @GpuSpeeds(from)
+    gpuSpeeds?: number[];
+
+    @RunNumber(MACHINE_SETTINGS.cpuPowerW, from)
+    cpuPowerW?: number;
+
+    @RunNumber(MACHINE_SETTINGS.gpuPowerW, from)
+    gpuPowerW?: number;
+
+    @RunNumber(MACHINE_SETTINGS.cpuRatePerS, from)
+    cpuRatePerS?: number;
+
+    @RunNumber(MACHINE_SETTINGS.gpuRatePerS, from)
+    gpuRatePerS?: number;
+  }
+  return RunSettingsFields;
 }
 
 /** POST /api/simulation/runs as JSON: a generated batch experiment or a trace replay. */
-export class CreateRunDto implements RunSettingsInput {
+export class CreateRunDto extends RunSettingsFields('body') {
   @ApiProperty({ enum: ['batch', 'trace'] })
   @IsIn(['batch', 'trace'])
   kind: 'batch' | 'trace';
@@ -98,9 +132,6 @@ export class CreateRunDto implements RunSettingsInput {
   @IsString()
   @MaxLength(200)
   name?: string;
-
-  @RunSetting(SEED, 0, 2_147_483_647, 'body')
-  seed?: number;
 
   @ApiPropertyOptional({ description: 'batch: number of generated tasks', minimum: 1, maximum: MAX_RUN_TASKS })
   @ValidateIf((o: CreateRunDto) => o.kind === 'batch')
@@ -116,48 +147,12 @@ export class CreateRunDto implements RunSettingsInput {
   @Max(1_000_000)
   arrivalRate?: number;
 
-  @RunSetting(GPUS, 1, 64, 'body')
-  gpus?: number;
-
   @ApiPropertyOptional({ enum: ALL_STRATEGY_NAMES, isArray: true, description: STRATEGIES })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
   @IsIn(ALL_STRATEGY_NAMES, { each: true })
   strategies?: string[];
-
-  @RunSetting(RETRAIN_INTERVAL, 1, MAX_RETRAIN_SETTING, 'body')
-  retrainInterval?: number;
-
-  @RunSetting(RETRAIN_LAG, 0, MAX_RETRAIN_SETTING, 'body')
-  retrainLag?: number;
-
-  @RunSetting(WINDOW_SIZE, 1, MAX_RUN_TASKS, 'body')
-  windowSize?: number;
-
-  @RunSetting(WARMUP, 0, MAX_RUN_TASKS, 'body')
-  warmupTasks?: number;
-
-  @RunNumber(MACHINE_SETTINGS.gpuSpeedupPerIntensity, 'body')
-  gpuSpeedupPerIntensity?: number;
-
-  @RunNumber(MACHINE_SETTINGS.bandwidthMBps, 'body')
-  bandwidthMBps?: number;
-
-  @GpuSpeeds('body')
-  gpuSpeeds?: number[];
-
-  @RunNumber(MACHINE_SETTINGS.cpuPowerW, 'body')
-  cpuPowerW?: number;
-
-  @RunNumber(MACHINE_SETTINGS.gpuPowerW, 'body')
-  gpuPowerW?: number;
-
-  @RunNumber(MACHINE_SETTINGS.cpuRatePerS, 'body')
-  cpuRatePerS?: number;
-
-  @RunNumber(MACHINE_SETTINGS.gpuRatePerS, 'body')
-  gpuRatePerS?: number;
 
   @ApiPropertyOptional({
     description: 'trace: task records { task_id, size, compute_intensity, memory_required, arrival_time, duration_estimate?, dependencies? }',
@@ -182,18 +177,12 @@ const commaSeparated = ({ value }: { value: unknown }): unknown =>
     : value;
 
 /** POST /api/simulation/runs with a text/csv body (a trace): the JSON body's settings come as query parameters. */
-export class CsvRunQuery implements RunSettingsInput {
+export class CsvRunQuery extends RunSettingsFields('query') {
   @ApiPropertyOptional({ maxLength: 200 })
   @IsOptional()
   @IsString()
   @MaxLength(200)
   name?: string;
-
-  @RunSetting(SEED, 0, 2_147_483_647, 'query')
-  seed?: number;
-
-  @RunSetting(GPUS, 1, 64, 'query')
-  gpus?: number;
 
   @ApiPropertyOptional({ description: `${STRATEGIES}, comma-separated: ${ALL_STRATEGY_NAMES.join(',')}`, type: String, example: 'greedy,hybrid_ml,oracle' })
   @IsOptional()
@@ -202,39 +191,6 @@ export class CsvRunQuery implements RunSettingsInput {
   @ArrayMinSize(1)
   @IsIn(ALL_STRATEGY_NAMES, { each: true })
   strategies?: string[];
-
-  @RunSetting(RETRAIN_INTERVAL, 1, MAX_RETRAIN_SETTING, 'query')
-  retrainInterval?: number;
-
-  @RunSetting(RETRAIN_LAG, 0, MAX_RETRAIN_SETTING, 'query')
-  retrainLag?: number;
-
-  @RunSetting(WINDOW_SIZE, 1, MAX_RUN_TASKS, 'query')
-  windowSize?: number;
-
-  @RunSetting(WARMUP, 0, MAX_RUN_TASKS, 'query')
-  warmupTasks?: number;
-
-  @RunNumber(MACHINE_SETTINGS.gpuSpeedupPerIntensity, 'query')
-  gpuSpeedupPerIntensity?: number;
-
-  @RunNumber(MACHINE_SETTINGS.bandwidthMBps, 'query')
-  bandwidthMBps?: number;
-
-  @GpuSpeeds('query')
-  gpuSpeeds?: number[];
-
-  @RunNumber(MACHINE_SETTINGS.cpuPowerW, 'query')
-  cpuPowerW?: number;
-
-  @RunNumber(MACHINE_SETTINGS.gpuPowerW, 'query')
-  gpuPowerW?: number;
-
-  @RunNumber(MACHINE_SETTINGS.cpuRatePerS, 'query')
-  cpuRatePerS?: number;
-
-  @RunNumber(MACHINE_SETTINGS.gpuRatePerS, 'query')
-  gpuRatePerS?: number;
 }
 
 export class CreatedRunResponse {
