@@ -6,6 +6,7 @@ import { CacheModule } from './cache/cache.module.js';
 import type { EnvironmentVariables } from './config/env.schema.js';
 import { buildDataSourceOptions } from './database/data-source.options.js';
 import { createDataSource } from './database/migration-lock.js';
+import { ExperimentsModule } from './experiments/experiments.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LegacyModule } from './legacy/legacy.module.js';
 import { LiveModule } from './live/live.module.js';
@@ -63,6 +64,7 @@ export class AppModule {
         TrainingModule,
         LiveModule,
         LegacyModule,
+        ExperimentsModule,
       ],
     };
   }

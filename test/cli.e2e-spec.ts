@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT } from './support/child-app.js';
@@ -50,11 +50,11 @@ describe('experiment CLI (dist/cli/experiment.js)', () => {
     const res = await runCli(['--tasks', '2000', '--seed', '7'], { DATABASE_URL: databaseUrl });
     expect({ code: res.code, stderr: res.stderr }).toEqual({ code: 0, stderr: expect.stringContaining('progress: 2000/2000 tasks') });
     expect(res.stdout).toMatch(/run \d+ completed: 2000 tasks/);
-    for (const header of ['mean completion', 'p95 completion', 'mean exec', 'total energy', 'total cost', 'wins', 'mean regret']) expect(res.stdout).toContain(header);
+    for (const header of ['mean completion', 'p95 completion', 'mean exec', 'total energy', 'total cost', 'wins', 'mean regret', 'makespan', 'utilisation']) expect(res.stdout).toContain(header);
     const rows = tableRows(res.stdout);
     expect(rows.map((r) => r[1]).sort()).toEqual([...STRATEGIES].sort());
     for (const row of rows) {
-      expect(row).toHaveLength(9);
+      expect(row).toHaveLength(11);
       for (const cell of row.slice(2)) expect(Number.isFinite(Number(cell))).toBe(true);
     }
     // Ranked by mean completion time.
@@ -83,8 +83,35 @@ describe('experiment CLI (dist/cli/experiment.js)', () => {
     expect(res.stdout).toMatch(/^† (hybrid_ml, rl_agent|rl_agent, hybrid_ml): never trained in this run/m);
   }, 60_000);
 
+  it('runs an experiment over seeds and a grid: per cell mean ± 95% CI, paired differences, a warning for learners that never trained, results to a file', async () => {
+    const out = path.join(dir, 'experiment.csv');
+    const res = await runCli(['--tasks', '40', '--seeds', '3', '--grid', 'gpus=2,4', '--strategies', 'greedy,eft,hybrid_ml', '--out', out], { DATABASE_URL: databaseUrl });
+
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/experiment \d+ completed: 6 of 6 runs completed/);
+    expect(res.stdout).toContain('cell 0 (gpus=2): mean ± 95% CI over 3 seeds');
+    expect(res.stdout).toContain('cell 1 (gpus=4): mean ± 95% CI over 3 seeds');
+    expect(res.stdout).toMatch(/\d ± \d/);
+    expect(res.stdout).toMatch(/Paired differences in mean completion time to it/);
+    expect(res.stdout).toMatch(/warning: hybrid_ml never trained in 3 of this cell's runs/);
+    const csv = await readFile(out, 'utf8');
+    expect(csv.split('\n')[0]).toBe('cell,gpus,strategy,kind,metric,n,mean,sd,ci_low,ci_high,half_width,significant,relative_mean_pct,best');
+  }, 180_000);
+
+  it('reports a missing --trace file before it touches the database', async () => {
+    // Nothing listens on port 1: touching the database would fail otherwise.
+    const res = await runCli(['--trace', path.join(dir, 'missing.csv')], { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' });
+
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/ENOENT: no such file or directory.*missing\.csv/);
+  }, 30_000);
+
   it.each([
     [[]],
+    [['--tasks', '10', '--grid', 'speed=1,2']],
+    [['--tasks', '10', '--grid', 'gpus=2,x']],
+    [['--tasks', '10', '--seeds', '3', '--out', 'results.txt']],
+    [['--trace', 'x.csv', '--seeds', '3']],
     [['--tasks', '10', '--trace', 'x.csv']],
     [['--tasks', 'ten']],
     [['--tasks', '10', '--strategies', 'greedy,magic']],

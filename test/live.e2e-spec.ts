@@ -76,8 +76,13 @@ describe.each(BACKENDS)(`${LiveFeedService.name} (%s)`, (backend) => {
         const comparison = body.comparison as Record<string, unknown>[];
         expect(comparison.map((c) => c.name)).toEqual(STRATEGIES);
         for (const c of comparison) {
-          expect(Object.keys(c).sort()).toEqual(['avg_time', 'name']);
+          expect(Object.keys(c).sort()).toEqual(['avg_time', 'max_backlog', 'mean_backlog', 'name', 'utilisation']);
           expect(isNumber(c.avg_time)).toBe(true);
+          for (const key of ['utilisation', 'mean_backlog', 'max_backlog']) {
+            const perDevice = c[key] as { cpu: number; gpus: number[] };
+            expect(isNumber(perDevice.cpu)).toBe(true);
+            expect(perDevice.gpus.length).toBeGreaterThan(0);
+          }
           expect(c.avg_time as number).toBeGreaterThan(0);
         }
 

@@ -5,7 +5,7 @@ import { buildDataSourceOptions } from '../src/database/data-source.options.js';
 import { ROOT } from './support/child-app.js';
 import { createDatabase, dropDatabase, query } from './support/database.js';
 
-const TABLES = ['metrics', 'model_versions', 'scheduler_results', 'simulation_state', 'strategy_aggregates', 'tasks', 'training_data'];
+const TABLES = ['experiment_runs', 'experiments', 'metrics', 'model_versions', 'scheduler_results', 'simulation_state', 'strategy_aggregates', 'tasks', 'training_data'];
 
 async function userTables(url: string): Promise<string[]> {
   const rows = await query<{ table_name: string }>(url, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'migrations' ORDER BY 1");

@@ -84,7 +84,7 @@ describe('a run stepping in a worker thread', () => {
     // Every batch, progress and checkpoint (the engine's state included) equals the in-process run's.
     expect(inWorker.written.length).toBe(here.written.length);
     expect(inWorker.written).toEqual(here.written);
-    expect((await exec.summary()).summary).toEqual(local.engine.summary());
+    expect((await exec.summary()).summary).toEqual(local.engine.report());
   });
 
   it('commits flushes in order: a flush waits for the one before it, also while that one is retried', async () => {

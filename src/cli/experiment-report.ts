@@ -1,15 +1,19 @@
 import cliProgress from 'cli-progress';
 import Table from 'cli-table3';
+import type { SchedulingSummary } from '../engine/index.js';
+import type { CellAggregate, ExperimentMetric } from '../experiments/experiment-aggregates.js';
+import type { MeanInterval } from '../experiments/statistics.js';
 import type { RunSummaryEntry } from '../runs/execution/run-summary.js';
 
-// A stored summary went through JSON: NaN (no tasks) came back as null.
-type StoredSummary = RunSummaryEntry;
+// A stored summary went through JSON: NaN (no tasks) came back as null. Runs stored before the scheduling metrics lack them.
+type StoredSummary = RunSummaryEntry & { scheduling?: SchedulingSummary };
 
 // What the columns measure; the oracle's place surprises otherwise.
 const FOOTNOTE = [
   'Times in simulated s, energy in J, cost in $. Ranked by mean completion time (finish − arrival); wins are on completion time,',
   "among the non-oracle strategies. The oracle minimises each task's exec time (the task alone on an idle machine), not its",
   "completion time: it ignores queues, so it can rank below others. Regret = exec time − the oracle's exec time on the same task.",
+  'Makespan = last finish − first arrival; utilisation = busy time / makespan, the mean over the CPU and the GPUs.',
 ];
 
 const PLAIN_EVERY_MS = 2000;
@@ -72,8 +76,8 @@ const UNTRAINED_MARK = '†';
  */
 export function leaderboardTable(summary: StoredSummary[], untrained: readonly string[] = []): string {
   const table = new Table({
-    head: ['#', 'strategy', 'mean completion (s)', 'p95 completion (s)', 'mean exec (s)', 'total energy (J)', 'total cost ($)', 'wins', 'mean regret (s)'],
-    colAligns: ['right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    head: ['#', 'strategy', 'mean completion (s)', 'p95 completion (s)', 'mean exec (s)', 'total energy (J)', 'total cost ($)', 'wins', 'mean regret (s)', 'makespan (s)', 'utilisation'],
+    colAligns: ['right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
     style: { head: [], border: [] },
     // One rule under the header, none between rows.
     chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
@@ -91,6 +95,8 @@ export function leaderboardTable(summary: StoredSummary[], untrained: readonly s
       num(s.totalCost, 4),
       String(s.wins),
       num(s.regret.mean, 4),
+      num(s.scheduling?.makespan, 1),
+      num(s.scheduling?.utilisation.mean, 3),
     ]),
   );
   const bound = Math.max(...sketched.map((s) => s.percentileRelativeError ?? Number.NaN));
@@ -102,4 +108,67 @@ export function leaderboardTable(summary: StoredSummary[], untrained: readonly s
     ? [`${UNTRAINED_MARK} ${marked.join(', ')}: never trained in this run, so ${marked.length === 1 ? 'its figures are those' : 'their figures are those'} of the fallback (hybrid_ml decides as greedy until its first model; rl_agent at random until its first training step)`]
     : [];
   return [table.toString(), ...FOOTNOTE, percentiles, ...never].join('\n');
+}
+
+/** What the experiment tables need of an experiment (GET /api/experiments/:id). */
+export interface ExperimentView {
+  seeds: number[];
+  cells: CellAggregate[];
+  untrained: { cell: number; strategy: string; runs: number }[];
+}
+
+// mean ± half-width, or the mean alone without an interval (one seed).
+function pm(m: MeanInterval, digits: number): string {
+  return m.halfWidth === null ? num(m.mean, digits) : `${num(m.mean, digits)} ± ${num(m.halfWidth, digits)}`;
+}
+
+const EXPERIMENT_COLUMNS: [ExperimentMetric, string, number][] = [
+  ['meanCompletionTime', 'mean completion (s)', 3],
+  ['p95CompletionTime', 'p95 completion (s)', 3],
+  ['meanExecTime', 'mean exec (s)', 3],
+  ['makespan', 'makespan (s)', 1],
+  ['utilisation', 'utilisation', 3],
+  ['totalEnergy', 'energy (J)', 0],
+  ['totalCost', 'cost ($)', 4],
+];
+
+function plainTable(head: string[]): Table.Table {
+  return new Table({
+    head,
+    colAligns: head.map((_, i) => (i === 0 ? 'left' : 'right')),
+    style: { head: [], border: [] },
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+  });
+}
+
+/**
+ * Per cell: a table of each strategy's mean ± 95% confidence half-width over the seeds (Student t),
+ * best mean completion time first; then each other strategy's paired difference to the best over the
+ * same seeds; and a warning for the learners that never trained in some of the cell's runs.
+ */
+export function experimentTables(experiment: ExperimentView): string {
+  const out: string[] = [];
+  for (const cell of experiment.cells) {
+    const settings = Object.entries(cell.settings).map(([k, v]) => `${k}=${String(v)}`).join(', ');
+    out.push(`cell ${cell.cell}${settings ? ` (${settings})` : ''}: mean ± 95% CI over ${experiment.seeds.length} seeds`);
+    const table = plainTable(['strategy', ...EXPERIMENT_COLUMNS.map(([, label]) => label)]);
+    for (const s of cell.strategies) {
+      table.push([s.strategy === cell.best ? `${s.strategy} *` : s.strategy, ...EXPERIMENT_COLUMNS.map(([metric, , digits]) => pm(s.metrics[metric], digits))]);
+    }
+    out.push(table.toString());
+    if (cell.best !== null && cell.differences.length > 0) {
+      out.push(`* best: ${cell.best}. Paired differences in mean completion time to it (other − best, the same seeds):`);
+      const diffs = plainTable(['strategy', 'difference (s)', '95% CI (s)', 'relative', 'significant']);
+      for (const d of cell.differences) {
+        const ci = d.low === null || d.high === null ? '–' : `[${num(d.low, 3)}, ${num(d.high, 3)}]`;
+        diffs.push([d.strategy, num(d.mean, 3), ci, d.relativeMean === null ? '–' : `${d.relativeMean >= 0 ? '+' : ''}${num(d.relativeMean, 1)} %`, d.significant ? 'yes' : 'no']);
+      }
+      out.push(diffs.toString());
+    }
+    for (const u of experiment.untrained.filter((line) => line.cell === cell.cell)) {
+      out.push(`warning: ${u.strategy} never trained in ${u.runs} of this cell's runs: its figures there are those of its fallback`);
+    }
+    out.push('');
+  }
+  return out.join('\n');
 }

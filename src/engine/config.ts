@@ -40,6 +40,11 @@ export interface MachineSpec {
   /** $ per busy second. */
   readonly cpuRatePerS: number;
   readonly gpuRatePerS: number;
+  /**
+   * Speed multiplier of each GPU (mixed GPU types): GPU g runs its part gpuSpeeds[g] times as fast
+   * as the reference GPU. Empty (the default): every GPU is the reference, multiplier 1.
+   */
+  readonly gpuSpeeds: readonly number[];
 }
 
 /** Random-forest options for hybrid_ml. */
@@ -109,7 +114,11 @@ export interface EngineConfig {
   readonly rl: RlSpec;
   readonly eft: { readonly fractionStep: number };
   /** Relative accuracy of the percentile sketches. */
-  readonly stats: { readonly relativeAccuracy: number };
+  readonly stats: {
+    readonly relativeAccuracy: number;
+    /** The first this many tasks of a run warm the machines up: they run, but no strategy's statistics count them. */
+    readonly warmupTasks: number;
+  };
   /** window: keep finish times of the last workload.dependencyWindow tasks; all: of every task (traces). */
   readonly dependencies: { readonly retention: 'window' | 'all' };
 }
@@ -150,6 +159,7 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
     gpuPowerW: 200,
     cpuRatePerS: 0.00002,
     gpuRatePerS: 0.0001,
+    gpuSpeeds: [],
   },
   strategies: ALL_STRATEGY_NAMES,
   learning: {
@@ -181,7 +191,7 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
     durationScale: 10,
   },
   eft: { fractionStep: 0.05 },
-  stats: { relativeAccuracy: 0.005 },
+  stats: { relativeAccuracy: 0.005, warmupTasks: 0 },
   dependencies: { retention: 'window' },
 };
 
@@ -232,6 +242,11 @@ export function resolveEngineConfig(partial: DeepPartial<EngineConfig> = {}): En
   for (const key of ['gpuSpeedupPerIntensity', 'cpuPowerW', 'gpuPowerW', 'cpuRatePerS', 'gpuRatePerS'] as const) {
     check(p, isNonNegative(m[key]), `machine.${key} must be >= 0`);
   }
+  check(
+    p,
+    Array.isArray(m.gpuSpeeds) && (m.gpuSpeeds.length === 0 || m.gpuSpeeds.length === c.gpus) && m.gpuSpeeds.every(isPositive),
+    'machine.gpuSpeeds must be empty or one speed > 0 per GPU',
+  );
   check(p, Array.isArray(c.strategies) && c.strategies.length > 0 && new Set(c.strategies).size === c.strategies.length, 'strategies must be a non-empty list of distinct names');
   const l = c.learning;
   check(p, l.mode === 'inline' || l.mode === 'external', "learning.mode must be 'inline' or 'external'");
@@ -247,6 +262,7 @@ export function resolveEngineConfig(partial: DeepPartial<EngineConfig> = {}): En
   check(p, isPositiveInt(r.replayCapacity) && isPositiveInt(r.batchSize) && isPositiveInt(r.trainEvery) && isPositiveInt(r.targetSync), 'rl replay/batch/train/sync sizes must be positive integers');
   check(p, isPositive(c.eft.fractionStep) && c.eft.fractionStep <= 1, 'eft.fractionStep must be within (0, 1]');
   check(p, isPositive(c.stats.relativeAccuracy) && c.stats.relativeAccuracy < 1, 'stats.relativeAccuracy must be within (0, 1)');
+  check(p, Number.isInteger(c.stats.warmupTasks) && c.stats.warmupTasks >= 0, 'stats.warmupTasks must be an integer >= 0');
   check(p, c.dependencies.retention === 'window' || c.dependencies.retention === 'all', "dependencies.retention must be 'window' or 'all'");
   if (p.length > 0) throw new InvalidConfigError(p);
   return c;

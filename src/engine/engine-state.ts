@@ -17,6 +17,8 @@ export interface StepResult {
   readonly outcomes: Record<string, Outcome>;
   /** Non-oracle strategies with the smallest completion time on this task. */
   readonly winners: string[];
+  /** False for the run's warm-up tasks (stats.warmupTasks): they ran, but no statistics count them. */
+  readonly counted: boolean;
   /** External mode: a retrain is due now (the caller fits trainingWindow() and calls installModel). */
   readonly retrainDue: boolean;
   /** Inline mode: the model fitted right after this task, if any. */

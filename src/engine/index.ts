@@ -29,8 +29,16 @@ export { Machine, type MachineState, type Outcome, type Utilization } from './ma
 export { oracleDecision, type OracleDecision } from './machine/oracle.js';
 export { fitForestFromRows, RegressionForest, type ForestRow, type RegressionForestJson } from './ml/forest/regression-forest.js';
 export { RngStreams, type Rng, type RngStreamsState } from './random/rng-streams.js';
-export { SimulationEngine, type EngineOptions } from './simulation-engine.js';
-export { StrategyStats, type DistributionSummary, type PercentileRule, type StrategyStatsState, type StrategySummary } from './stats/strategy-stats.js';
+export { SimulationEngine, type EngineOptions, type StrategyReport } from './simulation-engine.js';
+export {
+  StrategyStats,
+  type DistributionSummary,
+  type PercentileRule,
+  type PerDevice,
+  type SchedulingSummary,
+  type StrategyStatsState,
+  type StrategySummary,
+} from './stats/strategy-stats.js';
 export { QuantileSketch, type QuantileSketchState } from './stats/quantile-sketch.js';
 export { STRATEGY_DEFINITIONS, ORACLE_STRATEGY_NAME, strategyDefinition, strategyNames } from './strategies/registry.js';
 export { rlFirstTrainingAt } from './strategies/rl-agent.strategy.js';

@@ -10,9 +10,12 @@ import { oracleDecision } from './machine/oracle.js';
 import { RngStreams } from './random/rng-streams.js';
 import { ORACLE_STRATEGY_NAME, strategyDefinition, strategyNames } from './strategies/registry.js';
 import type { Decision, Strategy, StrategyEnv, StrategyReason } from './strategies/strategy.js';
-import { StrategyStats, type StrategyStatsState, type StrategySummary } from './stats/strategy-stats.js';
+import { StrategyStats, type SchedulingSummary, type StrategyStatsState, type StrategySummary } from './stats/strategy-stats.js';
 import { generateTask } from './workload/generate-task.js';
 import type { Task } from './workload/task.js';
+
+/** A strategy's leaderboard line with its scheduling metrics. */
+export type StrategyReport = StrategySummary & { readonly scheduling: SchedulingSummary };
 
 /** Options that do not belong in the saved state. */
 export interface EngineOptions {
@@ -115,6 +118,8 @@ export class SimulationEngine {
   /** Runs one task through every strategy, learns from it and updates the accumulators. */
   step(task: Task): StepResult {
     const index = this.tasksProcessed;
+    // Warm-up tasks run on every machine, but no strategy's statistics count them.
+    const counted = index >= this.config.stats.warmupTasks;
     this.models.applyDue(index);
     const oracle = oracleDecision(task, this.config.machine);
     const outcomes: Record<string, Outcome> = {};
@@ -123,7 +128,9 @@ export class SimulationEngine {
       const started = this.profile ? performance.now() : 0;
       const ctx = { machine: lane.machine, oracle };
       const decision = this.checked(lane.name, lane.strategy.decide(task, ctx));
+      if (counted) lane.stats.arrive(task.arrivalTime, lane.machine);
       const outcome = lane.machine.run(task, decision.f, decision.gpu);
+      if (counted) lane.stats.occupy(outcome, lane.machine.lastCpuPart, lane.machine.lastGpuPart);
       lane.strategy.learn?.({ task, decision, outcome, machine: lane.machine, oracle });
       outcomes[lane.name] = outcome;
       if (lane.competes && outcome.completionTime < best) best = outcome.completionTime;
@@ -134,14 +141,14 @@ export class SimulationEngine {
       const outcome = outcomes[lane.name];
       const won = lane.competes && outcome.completionTime === best;
       if (won) winners.push(lane.name);
-      lane.stats.add(outcome, oracle.optimalTime, won);
+      if (counted) lane.stats.add(outcome, oracle.optimalTime, won);
     }
     this.training.push(task, oracle);
     // A trace's tasks do not come from nextTask: its "now" follows the tasks it steps.
     if (task.arrivalTime > this.lastArrival) this.lastArrival = task.arrivalTime;
     this.tasksProcessed++;
     const { retrainDue, retrained } = this.afterStep();
-    return { index, task, oracle, outcomes, winners, retrainDue, retrained };
+    return { index, task, oracle, outcomes, winners, counted, retrainDue, retrained };
   }
 
   /** Every strategy's decision for `task` on the current machines; changes no state at all. */
@@ -190,6 +197,11 @@ export class SimulationEngine {
   /** Every strategy's accumulators as JSON, in config order (what `snapshot().stats` holds, alone). */
   statsState(): Record<string, StrategyStatsState> {
     return Object.fromEntries(this.lanes.map((lane) => [lane.name, lane.stats.toJSON()]));
+  }
+
+  /** Leaderboard lines with each strategy's scheduling metrics (makespan, utilisation, backlog), in config order. */
+  report(): StrategyReport[] {
+    return this.lanes.map((lane) => ({ ...lane.stats.summary(lane.name), scheduling: lane.stats.scheduling(this.config.gpus) }));
   }
 
   /** Per-device utilisation of one strategy's machine. */

@@ -73,7 +73,8 @@ export class RunBatch {
   add(step: StepResult): void {
     const { task, outcomes, oracle } = step;
     if (this.withTasks) this.addTask(task);
-    for (const [name, o] of Object.entries(outcomes)) {
+    // A warm-up task's results are not stored: every read of a run's results leaves it out.
+    for (const [name, o] of step.counted ? Object.entries(outcomes) : []) {
       const r = this.results;
       r.taskId.push(task.id);
       r.schedulerName.push(name);

@@ -1,4 +1,4 @@
-import { ORACLE_STRATEGY_NAME, type ModelInfo, type SimulationEngine, type StepResult } from '../engine/index.js';
+import { ORACLE_STRATEGY_NAME, type ModelInfo, type PerDevice, type SimulationEngine, type StepResult } from '../engine/index.js';
 
 // The dashboard's wire format is snake_case on purpose (DESIGN.md "Dashboard compatibility").
 
@@ -19,7 +19,11 @@ export interface LiveUtilization {
 export interface SimulationUpdateMessage {
   type: 'simulation_update';
   task: { id: number; size: number; intensity: number; memory: number };
-  comparison: { name: string; avg_time: number }[];
+  /**
+   * Per strategy: mean completion time so far, and per device (the CPU, each GPU) its utilisation
+   * (busy / makespan, 0-1) and the mean and largest backlog a task found on arrival (s).
+   */
+  comparison: { name: string; avg_time: number; utilisation: PerDevice; mean_backlog: PerDevice; max_backlog: PerDevice }[];
   latest_results: Record<string, LiveResult>;
   utilization: LiveUtilization;
   data: { task_id: number; gpu_id: number | null; gpu_fraction: number; scheduled_time: number };
@@ -60,7 +64,13 @@ export function simulationUpdate(step: StepResult, engine: SimulationEngine): Si
   return {
     type: 'simulation_update',
     task: { id: task.id, size: task.size, intensity: task.computeIntensity, memory: task.memoryRequired },
-    comparison: engine.summary().map((s) => ({ name: s.strategy, avg_time: s.completionTime.mean })),
+    comparison: engine.report().map((s) => ({
+      name: s.strategy,
+      avg_time: s.completionTime.mean,
+      utilisation: { cpu: s.scheduling.utilisation.cpu, gpus: s.scheduling.utilisation.gpus },
+      mean_backlog: s.scheduling.meanBacklog,
+      max_backlog: s.scheduling.maxBacklog,
+    })),
     latest_results: latest,
     utilization,
     data: { task_id: task.id, gpu_id: decision.gpuId, gpu_fraction: decision.gpuFraction, scheduled_time: decision.startTime },

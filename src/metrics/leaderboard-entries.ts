@@ -1,4 +1,4 @@
-import { DEFAULT_ENGINE_CONFIG, ORACLE_STRATEGY_NAME, rlFirstTrainingAt, StrategyStats } from '../engine/index.js';
+import { DEFAULT_ENGINE_CONFIG, ORACLE_STRATEGY_NAME, rlFirstTrainingAt, StrategyStats, type SchedulingSummary } from '../engine/index.js';
 import type { LeaderboardEntry } from './dto/leaderboard.response.js';
 import type { StoredAggregates, StrategyAggregates } from './leaderboard.repository.js';
 
@@ -33,6 +33,7 @@ export function sketchedStandings(stored: StoredAggregates[]): { standings: Stan
         wins: contender ? s.wins : 0,
         losses: contender ? s.tasks - s.wins : 0,
         meanRegret: s.regret.mean,
+        scheduling: stats.scheduling(stats.devices - 1),
       },
     ];
   });
@@ -40,8 +41,8 @@ export function sketchedStandings(stored: StoredAggregates[]): { standings: Stan
 }
 
 /** The lines of the exact path (percentile_cont over every stored result), with each strategy's mean regret. */
-export function exactStandings(aggregates: StrategyAggregates[], regret: Map<string, number>): Standing[] {
-  return aggregates.map((a): Standing => {
+export function exactStandings(aggregates: StrategyAggregates[], regret: Map<string, number>): Omit<Standing, 'scheduling'>[] {
+  return aggregates.map((a): Omit<Standing, 'scheduling'> => {
     const contender = a.scheduler !== ORACLE_STRATEGY_NAME;
     const won = contender ? a.wins : 0;
     return {
@@ -61,6 +62,11 @@ export function exactStandings(aggregates: StrategyAggregates[], regret: Map<str
       meanRegret: regret.get(a.scheduler) ?? 0,
     };
   });
+}
+
+/** Lines with each strategy's scheduling metrics (null when there are none). */
+export function withScheduling(standings: Omit<Standing, 'scheduling'>[], scheduling: Map<string, SchedulingSummary>): Standing[] {
+  return standings.map((s) => ({ ...s, scheduling: scheduling.get(s.scheduler) ?? null }));
 }
 
 /** Whether the run needs its model count: hybrid_ml is in it. */

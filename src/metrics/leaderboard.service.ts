@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { RunCacheService } from '../cache/run-cache.service.js';
 import { NotFound } from '../common/app-errors.js';
+import { RunCatalog } from '../runs/run-catalog.service.js';
 import { RunScope } from '../runs/run-scope.service.js';
 import { ORACLE_STRATEGY_NAME } from '../engine/index.js';
 import { TrainingService } from '../training/training.service.js';
 import { LeaderboardResponse, SchedulerStandingResponse } from './dto/leaderboard.response.js';
-import { exactStandings, needsModelVersions, ranked, sketchedStandings, type Standing } from './leaderboard-entries.js';
+import { exactStandings, needsModelVersions, ranked, sketchedStandings, withScheduling, type Standing } from './leaderboard-entries.js';
 import { LeaderboardRepository, type StoredAggregates, type StrategyAggregates } from './leaderboard.repository.js';
 
 /**
@@ -20,6 +21,7 @@ export class LeaderboardService {
     private readonly scope: RunScope,
     private readonly cache: RunCacheService,
     private readonly training: TrainingService,
+    private readonly runs: RunCatalog,
   ) {}
 
   /** runId omitted: the continuous run. */
@@ -57,7 +59,7 @@ export class LeaderboardService {
   private async exact(runId: number): Promise<Standing[]> {
     // One index-only pass: wins are stored with each result, so they need no second scan.
     const aggregates = await this.leaderboard.aggregates(runId);
-    return exactStandings(aggregates, await this.regret(runId, aggregates));
+    return withScheduling(exactStandings(aggregates, await this.regret(runId, aggregates)), await this.runs.scheduling(runId));
   }
 
   /**

@@ -1,11 +1,17 @@
 import { Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { resolveEngineConfig, strategyDefinition, type SimulationEngine, type Task } from '../engine/index.js';
+import { resolveEngineConfig, strategyDefinition, type DeepPartial, type EngineConfig, type SimulationEngine, type Task } from '../engine/index.js';
 import { IngestRepository } from '../ingest/ingest.repository.js';
-import { RunFactory, type RunOptions } from './execution/run-factory.js';
+import { RunFactory, type RunOptions, type StoredRunConfig } from './execution/run-factory.js';
 import { RunQueue } from './queue/run-queue.js';
 import { RunEvents } from './run-events.js';
 import { RunsRepository } from './runs.repository.js';
 import type { RunStatus } from './simulation-run.entity.js';
+
+// What a run is stored with: its engine config, and its metrics window when it sets one.
+const stored = (engine: DeepPartial<EngineConfig>, options: RunOptions): StoredRunConfig & Record<string, unknown> => ({
+  engine,
+  ...(options.windowSize !== undefined ? { windowSize: options.windowSize } : {}),
+});
 
 export interface CreatedRun {
   id: number;
@@ -38,7 +44,7 @@ export class BatchRunsService implements OnApplicationBootstrap, BeforeApplicati
 
   async createBatch(name: string | undefined, tasks: number, options: RunOptions): Promise<CreatedRun> {
     const config = this.validated('batch', options);
-    const id = await this.runs.create({ name: name ?? `batch of ${tasks} (seed ${options.seed})`, kind: 'batch', status: 'queued', seed: options.seed, config: { engine: config }, tasksTotal: tasks });
+    const id = await this.runs.create({ name: name ?? `batch of ${tasks} (seed ${options.seed})`, kind: 'batch', status: 'queued', seed: options.seed, config: stored(config, options), tasksTotal: tasks });
     await this.events.dataChanged({ runId: id, change: 'created', kind: 'batch' });
     await this.enqueue(id);
     return { id, status: 'queued' };
@@ -46,7 +52,7 @@ export class BatchRunsService implements OnApplicationBootstrap, BeforeApplicati
 
   async createTrace(name: string | undefined, trace: Task[], options: RunOptions): Promise<CreatedRun> {
     const config = this.validated('trace', options);
-    const id = await this.runs.create({ name: name ?? `trace of ${trace.length} tasks (seed ${options.seed})`, kind: 'trace', status: 'queued', seed: options.seed, config: { engine: config }, tasksTotal: trace.length });
+    const id = await this.runs.create({ name: name ?? `trace of ${trace.length} tasks (seed ${options.seed})`, kind: 'trace', status: 'queued', seed: options.seed, config: stored(config, options), tasksTotal: trace.length });
     try {
       await this.ingest.insertTraceTasks(id, trace);
     } catch (e) {
@@ -81,6 +87,11 @@ export class BatchRunsService implements OnApplicationBootstrap, BeforeApplicati
   /** The engine of run `id` when this process executes it (for live progress). */
   executing(id: number): SimulationEngine | null {
     return this.queue.executing(id);
+  }
+
+  /** Throws what creating a run with `options` would throw (400s), storing nothing. */
+  check(kind: 'batch' | 'trace', options: RunOptions): void {
+    this.validated(kind, options);
   }
 
   private validated(kind: 'batch' | 'trace', options: RunOptions) {

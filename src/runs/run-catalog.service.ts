@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { NotFound } from '../common/app-errors.js';
 import { decodeKeyCursor, toKeyPage, type Page } from '../common/page.js';
+import type { SchedulingSummary } from '../engine/index.js';
 import { engineRun, type LiveRun } from './execution/live-run.js';
 import { BatchRunsService } from './batch-runs.service.js';
 import { ContinuousRunService } from './continuous-run.service.js';
 import { RunResponse } from './dto/run.response.js';
 import { RunsRepository } from './runs.repository.js';
+import type { RunStatus } from './simulation-run.entity.js';
 
 /** What other modules may know of runs: the stored ones, and the engines executing now. */
 @Injectable()
@@ -27,6 +29,11 @@ export class RunCatalog {
     const run = await this.runs.findById(id);
     if (!run) throw new NotFound('run', id);
     return RunResponse.from(run);
+  }
+
+  /** Status and committed progress of each of the runs `ids` that exists (one query). */
+  progressOf(ids: readonly number[]): Promise<{ id: number; status: RunStatus; tasksProcessed: number }[]> {
+    return ids.length === 0 ? Promise.resolve([]) : this.runs.progressOf(ids);
   }
 
   /** The continuous run in this process (paused or not), when there is one. */
@@ -55,6 +62,19 @@ export class RunCatalog {
     if (this.continuous.runId === runId) return this.continuous.live;
     const engine = this.batches.executing(runId);
     return engine ? engineRun(engine) : null;
+  }
+
+  /**
+   * Each strategy's scheduling metrics (makespan, throughput, utilisation, backlog) of run `runId`:
+   * from its engine while it executes in this process (on this thread or in its worker thread), else
+   * from its stored summary once it has one; empty otherwise (runs stored before the metrics).
+   */
+  async scheduling(runId: number): Promise<Map<string, SchedulingSummary>> {
+    const live = this.liveRun(runId);
+    if (live) return new Map((await live.summary()).summary.map((r) => [r.strategy, r.scheduling]));
+    const summary = (await this.runs.findById(runId))?.summary;
+    const lines = Array.isArray(summary) ? (summary as { strategy: string; scheduling?: SchedulingSummary }[]) : [];
+    return new Map(lines.filter((l) => l.scheduling !== undefined).map((l) => [l.strategy, l.scheduling as SchedulingSummary]));
   }
 
   /** The task a run's last checkpoint was taken after: undefined when the run does not exist, null before its first. */

@@ -112,6 +112,11 @@ export class RunLifecycle implements OnApplicationBootstrap {
       : this.batches.createTrace(request.name, request.trace, request.options);
   }
 
+  /** Throws what create would throw for `request` (its engine settings checked), storing and queueing nothing. */
+  check(request: RunRequest): void {
+    this.batches.check(request.kind, request.options);
+  }
+
   /** Removes a run and every row of it, stopping it first if it is executing (404 when there is none). */
   async delete(id: number): Promise<void> {
     // On another replica, the continuous run's execution is fenced off when its row goes.

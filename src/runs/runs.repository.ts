@@ -156,6 +156,11 @@ export class RunsRepository {
     return (await one<RunRow>(this.db, `SELECT ${RUN_COLUMNS} FROM simulation_state r WHERE r.id = $1`, [id])) ?? null;
   }
 
+  /** Status and committed progress of each of `ids` that exists. */
+  progressOf(ids: readonly number[]): Promise<{ id: number; status: RunStatus; tasksProcessed: number }[]> {
+    return rows(this.db, `SELECT id, status, tasks_processed AS "tasksProcessed" FROM simulation_state WHERE id = ANY($1::int[])`, [ids]);
+  }
+
   async exists(id: number): Promise<boolean> {
     return (await one(this.db, `SELECT 1 FROM simulation_state WHERE id = $1`, [id])) !== undefined;
   }

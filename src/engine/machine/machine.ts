@@ -154,6 +154,16 @@ export class Machine {
     return outcome;
   }
 
+  /** Busy time the last task run or evaluated takes on the CPU (0 when f = 1). */
+  get lastCpuPart(): number {
+    return this.cpuPart;
+  }
+
+  /** Busy time the last task run or evaluated takes on its GPU (transfer included; 0 when f = 0). */
+  get lastGpuPart(): number {
+    return this.gpuPart;
+  }
+
   // Scratch of the last placement, kept on the instance so the hot path allocates nothing.
   private cpuPart = 0;
   private gpuPart = 0;
@@ -163,7 +173,7 @@ export class Machine {
   private place(task: Task, f: number, gpu: number, ready: number): void {
     const t = task.durationEstimate;
     this.cpuPart = (1 - f) * t;
-    this.gpuPart = f > 0 ? (f * t) / gpuSpeedup(task, this.spec) + transferTime(task, this.spec) : 0;
+    this.gpuPart = f > 0 ? (f * t) / gpuSpeedup(task, this.spec, gpu) + transferTime(task, this.spec) : 0;
     this.cpuStart = ready > this.cpuFree ? ready : this.cpuFree;
     const gpuFree = this.gpuFree[gpu];
     this.gpuStart = ready > gpuFree ? ready : gpuFree;

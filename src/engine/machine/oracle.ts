@@ -7,9 +7,23 @@ export interface OracleDecision {
   readonly optimalTime: number;
 }
 
-/** GPU speedup s = 1 + k · compute_intensity. */
-export function gpuSpeedup(task: Task, spec: MachineSpec): number {
-  return 1 + spec.gpuSpeedupPerIntensity * task.computeIntensity;
+/** The speed multiplier of GPU `gpu` (machine.gpuSpeeds; 1 when they are not set). */
+export function gpuSpeedOf(spec: MachineSpec, gpu: number): number {
+  return spec.gpuSpeeds.length > 0 ? spec.gpuSpeeds[gpu] : 1;
+}
+
+/** The fastest GPU's speed multiplier (1 when machine.gpuSpeeds is not set). */
+export function fastestGpuSpeed(spec: MachineSpec): number {
+  return spec.gpuSpeeds.length > 0 ? Math.max(...spec.gpuSpeeds) : 1;
+}
+
+/**
+ * GPU speedup s = (1 + k · compute_intensity) · m, m the speed multiplier of GPU `gpu`
+ * (machine.gpuSpeeds; the fastest GPU's when `gpu` is omitted, as for the oracle). The one place the
+ * multiplier enters the model; with the default multipliers (1) s is exactly 1 + k · compute_intensity.
+ */
+export function gpuSpeedup(task: Task, spec: MachineSpec, gpu?: number): number {
+  return (1 + spec.gpuSpeedupPerIntensity * task.computeIntensity) * (gpu === undefined ? fastestGpuSpeed(spec) : gpuSpeedOf(spec, gpu));
 }
 
 /** Host-to-GPU transfer time c = memory / bandwidth. */

@@ -41,6 +41,31 @@ describe(StrategyStats.name, () => {
     );
   });
 
+  it('merged, keeps the scheduling accumulators of both (span, busy time and backlog per device)', () => {
+    // Integer times: the sums are exact whatever the order, so the states compare equal.
+    const feed = (stats: StrategyStats, tasks: [number, number, number | null][]) =>
+      tasks.forEach(([arrival, finish, gpuId]) => {
+        stats.arrive(arrival, { cpuFree: arrival + 1, gpuFree: [arrival + 2, 0] });
+        const o = { ...outcome(finish - arrival, finish - arrival), gpuId, finishTime: finish };
+        stats.occupy(o, 1, gpuId === null ? 0 : 2);
+        stats.add(o, 0, false);
+      });
+    const a: [number, number, number | null][] = [[4, 9, 1], [5, 8, null]];
+    const b: [number, number, number | null][] = [[2, 12, 0], [7, 10, 1]];
+    const left = StrategyStats.create(0.005);
+    const right = StrategyStats.create(0.005);
+    const whole = StrategyStats.create(0.005);
+    feed(left, a);
+    feed(right, b);
+    feed(whole, [...a, ...b]);
+
+    left.merge(right);
+
+    expect(left.toJSON().scheduling).toEqual(whole.toJSON().scheduling);
+    expect(left.scheduling(2)).toEqual(whole.scheduling(2));
+    expect(left.devices).toBe(3);
+  });
+
   it('reports percentiles by the linear rule on request', () => {
     const sut = StrategyStats.create(0.005);
     [1, 2, 3, 4].forEach((t) => sut.add(outcome(t, t), 0, false));

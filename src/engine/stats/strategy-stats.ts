@@ -28,6 +28,40 @@ export interface StrategySummary {
   readonly regret: { readonly total: number; readonly mean: number; readonly max: number };
 }
 
+/** One value per device: the CPU and each GPU. */
+export interface PerDevice {
+  readonly cpu: number;
+  readonly gpus: number[];
+}
+
+/**
+ * A strategy's scheduling metrics over the tasks its statistics count. Times in simulated seconds.
+ * The span is makespan = last finish − first arrival; a device's utilisation is its busy time (the
+ * sum of the parts of tasks it ran) / the span, ≤ 1 since a device runs one part at a time and every
+ * part lies within the span. Backlog: a device's queued work (its free time − now, ≥ 0) seen by each
+ * task on arrival, before it is placed (with Poisson arrivals, the time average).
+ */
+export interface SchedulingSummary {
+  readonly makespan: number;
+  /** Tasks / makespan, tasks per simulated second. */
+  readonly throughput: number;
+  readonly busy: PerDevice;
+  readonly utilisation: PerDevice & { readonly mean: number };
+  readonly meanBacklog: PerDevice;
+  readonly maxBacklog: PerDevice;
+}
+
+/** The scheduling accumulators' saved form (absent from states saved before they existed). */
+export interface SchedulingState {
+  readonly firstArrival: number | null;
+  readonly lastFinish: number | null;
+  /** Busy time per device: [cpu, gpu 0, gpu 1 …]. */
+  readonly busy: number[];
+  readonly backlogSamples: number;
+  readonly backlogSum: number[];
+  readonly backlogMax: number[];
+}
+
 export interface StrategyStatsState {
   readonly count: number;
   readonly sums: number[];
@@ -35,6 +69,15 @@ export interface StrategyStatsState {
   readonly wins: number;
   readonly completion: QuantileSketchState;
   readonly exec: QuantileSketchState;
+  readonly scheduling?: SchedulingState;
+}
+
+/** What a strategy's machine is like when a task arrives, and what running it took. */
+export interface DeviceTimes {
+  /** Time the CPU's queue drains. */
+  readonly cpuFree: number;
+  /** Time each GPU's queue drains. */
+  readonly gpuFree: ArrayLike<number>;
 }
 
 // Indices into `sums`.
@@ -51,6 +94,13 @@ export class StrategyStats {
   private readonly sums = new Float64Array(6);
   private regretMax = -Infinity;
   private wins = 0;
+  // Scheduling accumulators; per-device arrays are [cpu, gpu 0, gpu 1 …] and grow with the GPUs seen.
+  private firstArrival = Number.NaN;
+  private lastFinish = Number.NaN;
+  private busy: number[] = [0];
+  private backlogSamples = 0;
+  private backlogSum: number[] = [0];
+  private backlogMax: number[] = [0];
 
   private constructor(
     private readonly completion: QuantileSketch,
@@ -66,6 +116,11 @@ export class StrategyStats {
     return this.count;
   }
 
+  /** Devices of the strategy's machine seen so far (the CPU and its GPUs): every one once a task arrived. */
+  get devices(): number {
+    return Math.max(this.busy.length, this.backlogSum.length);
+  }
+
   /** The bound on the relative error of its percentiles. */
   get relativeAccuracy(): number {
     return this.completion.accuracy;
@@ -78,7 +133,42 @@ export class StrategyStats {
     stats.sums.set(state.sums);
     stats.regretMax = state.regretMax ?? -Infinity;
     stats.wins = state.wins;
+    const sch = state.scheduling;
+    if (sch !== undefined) {
+      if (!Array.isArray(sch.busy) || !Array.isArray(sch.backlogSum) || !Array.isArray(sch.backlogMax)) throw new InvalidStateError('strategy stats state is malformed');
+      stats.firstArrival = sch.firstArrival ?? Number.NaN;
+      stats.lastFinish = sch.lastFinish ?? Number.NaN;
+      stats.busy = [...sch.busy];
+      stats.backlogSamples = sch.backlogSamples;
+      stats.backlogSum = [...sch.backlogSum];
+      stats.backlogMax = [...sch.backlogMax];
+    }
     return stats;
+  }
+
+  /** Samples each device's backlog as `task` arrives at `arrival`, before it is placed. */
+  arrive(arrival: number, machine: DeviceTimes): void {
+    const devices = machine.gpuFree.length + 1;
+    grow(this.backlogSum, devices);
+    grow(this.backlogMax, devices);
+    this.backlogSamples++;
+    for (let d = 0; d < devices; d++) {
+      const free = d === 0 ? machine.cpuFree : machine.gpuFree[d - 1];
+      const backlog = free > arrival ? free - arrival : 0;
+      this.backlogSum[d] += backlog;
+      if (backlog > this.backlogMax[d]) this.backlogMax[d] = backlog;
+    }
+    if (!(arrival >= this.firstArrival)) this.firstArrival = arrival;
+  }
+
+  /** The busy time a task's parts took: `cpuPart` on the CPU, `gpuPart` on GPU outcome.gpuId. */
+  occupy(outcome: Outcome, cpuPart: number, gpuPart: number): void {
+    this.busy[0] += cpuPart;
+    if (outcome.gpuId !== null) {
+      grow(this.busy, outcome.gpuId + 2);
+      this.busy[outcome.gpuId + 1] += gpuPart;
+    }
+    if (!(outcome.finishTime <= this.lastFinish)) this.lastFinish = outcome.finishTime;
   }
 
   add(outcome: Outcome, oracleTime: number, won: boolean): void {
@@ -104,6 +194,17 @@ export class StrategyStats {
     this.wins += other.wins;
     this.completion.merge(other.completion);
     this.exec.merge(other.exec);
+    this.firstArrival = ofBoth(this.firstArrival, other.firstArrival, Math.min);
+    this.lastFinish = ofBoth(this.lastFinish, other.lastFinish, Math.max);
+    for (const [mine, theirs, fold] of [
+      [this.busy, other.busy, (a: number, b: number) => a + b],
+      [this.backlogSum, other.backlogSum, (a: number, b: number) => a + b],
+      [this.backlogMax, other.backlogMax, Math.max],
+    ] as const) {
+      grow(mine, theirs.length);
+      theirs.forEach((v, d) => (mine[d] = fold(mine[d], v)));
+    }
+    this.backlogSamples += other.backlogSamples;
   }
 
   /**
@@ -129,6 +230,28 @@ export class StrategyStats {
     };
   }
 
+  /** Makespan, throughput, per-device utilisation and backlog over the counted tasks (NaN before any). */
+  scheduling(gpus: number): SchedulingSummary {
+    const n = this.count;
+    const makespan = n > 0 ? this.lastFinish - this.firstArrival : Number.NaN;
+    const devices = (values: number[], f: (v: number) => number): PerDevice => {
+      const all = Array.from({ length: gpus + 1 }, (_, d) => f(values[d] ?? 0));
+      return { cpu: all[0], gpus: all.slice(1) };
+    };
+    const busy = devices(this.busy, (v) => v);
+    const share = (v: number): number => (makespan > 0 ? v / makespan : Number.NaN);
+    const utilisation = devices(this.busy, share);
+    const samples = this.backlogSamples;
+    return {
+      makespan,
+      throughput: makespan > 0 ? n / makespan : Number.NaN,
+      busy,
+      utilisation: { ...utilisation, mean: (utilisation.cpu + utilisation.gpus.reduce((a, b) => a + b, 0)) / (gpus + 1) },
+      meanBacklog: devices(this.backlogSum, (v) => (samples > 0 ? v / samples : Number.NaN)),
+      maxBacklog: devices(this.backlogMax, (v) => (samples > 0 ? v : Number.NaN)),
+    };
+  }
+
   toJSON(): StrategyStatsState {
     return {
       count: this.count,
@@ -137,8 +260,26 @@ export class StrategyStats {
       wins: this.wins,
       completion: this.completion.toJSON(),
       exec: this.exec.toJSON(),
+      scheduling: {
+        firstArrival: Number.isNaN(this.firstArrival) ? null : this.firstArrival,
+        lastFinish: Number.isNaN(this.lastFinish) ? null : this.lastFinish,
+        busy: [...this.busy],
+        backlogSamples: this.backlogSamples,
+        backlogSum: [...this.backlogSum],
+        backlogMax: [...this.backlogMax],
+      },
     };
   }
+}
+
+// f of a and b, where NaN (nothing seen yet) gives way to the other.
+function ofBoth(a: number, b: number, f: (a: number, b: number) => number): number {
+  return Number.isNaN(a) ? b : Number.isNaN(b) ? a : f(a, b);
+}
+
+// Pads a per-device array with zeros to `length` devices.
+function grow(values: number[], length: number): void {
+  while (values.length < length) values.push(0);
 }
 
 /** How a percentile falls between two ranks: the lower one, or linear interpolation (percentile_cont). */

@@ -25,10 +25,15 @@ export function fractionGrid(step: number): Float64Array {
 class EftStrategy implements Strategy {
   readonly name = NAME;
 
+  private readonly speedups: Float64Array;
+
   constructor(
     private readonly spec: MachineSpec,
     private readonly grid: Float64Array,
-  ) {}
+    gpus: number,
+  ) {
+    this.speedups = new Float64Array(gpus);
+  }
 
   decide(task: Task, ctx: StrategyContext): Decision {
     let bestFinish = Infinity;
@@ -66,7 +71,9 @@ class EftStrategy implements Strategy {
   private scan(task: Task, machine: Machine, visit: (f: number, gpu: number, finish: number, energy: number) => void): void {
     const ready = machine.readyTime(task);
     const t = task.durationEstimate;
-    const s = gpuSpeedup(task, this.spec);
+    // Each GPU's speedup (they differ only with machine.gpuSpeeds).
+    const speedups = this.speedups;
+    for (let g = 0; g < speedups.length; g++) speedups[g] = gpuSpeedup(task, this.spec, g);
     const c = transferTime(task, this.spec);
     const cpuStart = ready > machine.cpuFree ? ready : machine.cpuFree;
     const { cpuPowerW, gpuPowerW } = this.spec;
@@ -75,10 +82,10 @@ class EftStrategy implements Strategy {
     for (let i = 1; i < grid.length; i++) {
       const f = grid[i];
       const cpuPart = (1 - f) * t;
-      const gpuPart = (f * t) / s + c;
       const cpuEnd = cpuStart + cpuPart;
-      const energy = cpuPowerW * cpuPart + gpuPowerW * gpuPart;
       for (let g = 0; g < machine.gpuFree.length; g++) {
+        const gpuPart = (f * t) / speedups[g] + c;
+        const energy = cpuPowerW * cpuPart + gpuPowerW * gpuPart;
         const free = machine.gpuFree[g];
         const gpuEnd = (ready > free ? ready : free) + gpuPart;
         visit(f, g, cpuPart > 0 && cpuEnd > gpuEnd ? cpuEnd : gpuEnd, energy);
@@ -97,7 +104,7 @@ class EftStrategy implements Strategy {
 }
 
 function create(env: StrategyEnv): Strategy {
-  return new EftStrategy(env.config.machine, fractionGrid(env.config.eft.fractionStep));
+  return new EftStrategy(env.config.machine, fractionGrid(env.config.eft.fractionStep), env.config.gpus);
 }
 
 export const EFT_STRATEGY: StrategyDefinition = {

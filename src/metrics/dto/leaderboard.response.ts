@@ -11,7 +11,28 @@ const ORACLE_NOTE =
   "The oracle minimises each task's exec time (the task alone on an idle machine), not its completion time: it ignores queues, " +
   'so it can rank below other strategies by completion time';
 
-/** One strategy's standing over every result of a run. Times in simulated seconds. */
+/** One value per device of the strategy's machine. */
+export class PerDeviceResponse {
+  @ApiProperty({ description: 'The CPU, in the unit of the field (s, or fraction 0-1 for utilisation)' }) cpu: number;
+  @ApiProperty({ type: [Number], description: 'GPU 0, GPU 1 …, in the unit of the field (s, or fraction 0-1 for utilisation)' }) gpus: number[];
+}
+
+export class UtilisationResponse extends PerDeviceResponse {
+  @ApiProperty({ description: 'Mean over the devices (CPU and GPUs), fraction 0-1' }) mean: number;
+}
+
+/** A strategy's scheduling metrics over the run's counted tasks (warm-up excluded). Times in simulated seconds. */
+export class SchedulingResponse {
+  @ApiProperty({ description: 'Last finish − first arrival, s' }) makespan: number;
+  @ApiProperty({ description: 'Tasks / makespan, tasks per simulated second' }) throughput: number;
+  @ApiProperty({ type: PerDeviceResponse, description: "Busy time per device: the sum of the parts of tasks it ran, s" }) busy: PerDeviceResponse;
+  @ApiProperty({ type: UtilisationResponse, description: 'Busy time / makespan per device, fraction 0-1' }) utilisation: UtilisationResponse;
+  @ApiProperty({ type: PerDeviceResponse, description: 'Mean queued work per device (its free time − now) seen by each task on arrival, s' })
+  meanBacklog: PerDeviceResponse;
+  @ApiProperty({ type: PerDeviceResponse, description: 'Largest queued work per device seen by a task on arrival, s' }) maxBacklog: PerDeviceResponse;
+}
+
+/** One strategy's standing over every stored result of a run. Times in simulated seconds. */
 export class LeaderboardEntry {
   @ApiProperty({ example: 'eft', description: `Strategy name. ${ORACLE_NOTE}` }) scheduler: string;
   @ApiProperty({ description: 'Results stored for this strategy, tasks' }) tasks: number;
@@ -44,6 +65,12 @@ export class LeaderboardEntry {
   trained: boolean | null;
   @ApiProperty({ nullable: true, type: Number, description: 'hybrid_ml only (null for the others): number of models (model versions) trained in this run' })
   modelVersions: number | null;
+  @ApiProperty({
+    nullable: true,
+    type: SchedulingResponse,
+    description: "Makespan, throughput, per-device utilisation and backlog; null while the run's engine is not readable here (stepping in a worker thread) and for runs stored before these metrics",
+  })
+  scheduling: SchedulingResponse | null;
 }
 
 const METHOD =

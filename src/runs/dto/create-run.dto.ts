@@ -1,8 +1,9 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, IsPositive, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { ALL_STRATEGY_NAMES } from '../../engine/index.js';
+import type { RunOptions } from '../execution/run-factory.js';
 
 export const MAX_RUN_TASKS = 1_000_000;
 const MAX_RETRAIN_SETTING = 1_000_000;
@@ -32,8 +33,96 @@ function RunSetting(description: string, minimum: number, maximum: number, from:
 }
 const STRATEGIES = 'Strategies to run (default all)';
 
+const WINDOW_SIZE = 'Tasks per metrics window (default SIM_WINDOW_TASKS, 100)';
+const WARMUP = 'The first this many tasks warm the machines up: they run, but no result, window or statistic counts them (default 0)';
+const GPU_SPEEDS = 'Speed multiplier of each GPU, one per GPU, unitless (mixed GPU types: a GPU part takes 1/multiplier the time; default every GPU 1)';
+
+/** The machine model's parameters a run may set (engine machine config; defaults DESIGN.md). */
+const MACHINE_SETTINGS = {
+  gpuSpeedupPerIntensity: ['GPU speed-up factor k: s = 1 + k · compute_intensity (default 3)', 0, 1_000],
+  bandwidthMBps: ['Host-to-GPU transfer bandwidth, MB/s (default 16000)', 0.001, 1e9],
+  cpuPowerW: ['CPU power, W (default 100)', 0, 1e6],
+  gpuPowerW: ['GPU power, W (default 200)', 0, 1e6],
+  cpuRatePerS: ['CPU price, $ per busy second (default 0.00002)', 0, 1e6],
+  gpuRatePerS: ['GPU price, $ per busy second (default 0.0001)', 0, 1e6],
+} as const;
+
+/** A finite number setting of a run, in the JSON body or (converted from text) the CSV form's query string. */
+function RunNumber([description, minimum, maximum]: readonly [string, number, number], from: 'body' | 'query'): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ description, minimum, maximum }),
+    IsOptional(),
+    ...(from === 'query' ? [Type(() => Number)] : []),
+    IsNumber({ allowNaN: false, allowInfinity: false }),
+    Min(minimum),
+    Max(maximum),
+  );
+}
+
+/** machine.gpuSpeeds: a JSON array, or comma-separated in the query string. */
+function GpuSpeeds(from: 'body' | 'query'): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ description: GPU_SPEEDS, type: from === 'query' ? String : [Number], ...(from === 'query' ? { example: '1,1,2,2' } : {}) }),
+    IsOptional(),
+    ...(from === 'query' ? [Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((v) => (v.trim() === '' ? Number.NaN : Number(v))) : value))] : []),
+    IsArray(),
+    ArrayMinSize(1),
+    ArrayMaxSize(64),
+    IsNumber({ allowNaN: false, allowInfinity: false }, { each: true }),
+    IsPositive({ each: true }),
+  );
+}
+
+/**
+ * The settings the JSON body and the CSV form's query string share (`from`: how they arrive; a
+ * query's are converted from text first). Name, strategies and the batch's own are each form's.
+ */
+function RunSettingsFields(from: 'body' | 'query') {
+  abstract class RunSettingsFields implements Omit<RunOptions, 'seed' | 'strategies' | 'arrivalRate'> {
+    @RunSetting(SEED, 0, 2_147_483_647, from)
+    seed?: number;
+
+    @RunSetting(GPUS, 1, 64, from)
+    gpus?: number;
+
+    @RunSetting(RETRAIN_INTERVAL, 1, MAX_RETRAIN_SETTING, from)
+    retrainInterval?: number;
+
+    @RunSetting(RETRAIN_LAG, 0, MAX_RETRAIN_SETTING, from)
+    retrainLag?: number;
+
+    @RunSetting(WINDOW_SIZE, 1, MAX_RUN_TASKS, from)
+    windowSize?: number;
+
+    @RunSetting(WARMUP, 0, MAX_RUN_TASKS, from)
+    warmupTasks?: number;
+
+    @RunNumber(MACHINE_SETTINGS.gpuSpeedupPerIntensity, from)
+    gpuSpeedupPerIntensity?: number;
+
+    @RunNumber(MACHINE_SETTINGS.bandwidthMBps, from)
+    bandwidthMBps?: number;
+
+    @GpuSpeeds(from)
+    gpuSpeeds?: number[];
+
+    @RunNumber(MACHINE_SETTINGS.cpuPowerW, from)
+    cpuPowerW?: number;
+
+    @RunNumber(MACHINE_SETTINGS.gpuPowerW, from)
+    gpuPowerW?: number;
+
+    @RunNumber(MACHINE_SETTINGS.cpuRatePerS, from)
+    cpuRatePerS?: number;
+
+    @RunNumber(MACHINE_SETTINGS.gpuRatePerS, from)
+    gpuRatePerS?: number;
+  }
+  return RunSettingsFields;
+}
+
 /** POST /api/simulation/runs as JSON: a generated batch experiment or a trace replay. */
-export class CreateRunDto {
+export class CreateRunDto extends RunSettingsFields('body') {
   @ApiProperty({ enum: ['batch', 'trace'] })
   @IsIn(['batch', 'trace'])
   kind: 'batch' | 'trace';
@@ -43,9 +132,6 @@ export class CreateRunDto {
   @IsString()
   @MaxLength(200)
   name?: string;
-
-  @RunSetting(SEED, 0, 2_147_483_647, 'body')
-  seed?: number;
 
   @ApiPropertyOptional({ description: 'batch: number of generated tasks', minimum: 1, maximum: MAX_RUN_TASKS })
   @ValidateIf((o: CreateRunDto) => o.kind === 'batch')
@@ -61,21 +147,12 @@ export class CreateRunDto {
   @Max(1_000_000)
   arrivalRate?: number;
 
-  @RunSetting(GPUS, 1, 64, 'body')
-  gpus?: number;
-
   @ApiPropertyOptional({ enum: ALL_STRATEGY_NAMES, isArray: true, description: STRATEGIES })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
   @IsIn(ALL_STRATEGY_NAMES, { each: true })
   strategies?: string[];
-
-  @RunSetting(RETRAIN_INTERVAL, 1, MAX_RETRAIN_SETTING, 'body')
-  retrainInterval?: number;
-
-  @RunSetting(RETRAIN_LAG, 0, MAX_RETRAIN_SETTING, 'body')
-  retrainLag?: number;
 
   @ApiPropertyOptional({
     description: 'trace: task records { task_id, size, compute_intensity, memory_required, arrival_time, duration_estimate?, dependencies? }',
@@ -100,18 +177,12 @@ const commaSeparated = ({ value }: { value: unknown }): unknown =>
     : value;
 
 /** POST /api/simulation/runs with a text/csv body (a trace): the JSON body's settings come as query parameters. */
-export class CsvRunQuery {
+export class CsvRunQuery extends RunSettingsFields('query') {
   @ApiPropertyOptional({ maxLength: 200 })
   @IsOptional()
   @IsString()
   @MaxLength(200)
   name?: string;
-
-  @RunSetting(SEED, 0, 2_147_483_647, 'query')
-  seed?: number;
-
-  @RunSetting(GPUS, 1, 64, 'query')
-  gpus?: number;
 
   @ApiPropertyOptional({ description: `${STRATEGIES}, comma-separated: ${ALL_STRATEGY_NAMES.join(',')}`, type: String, example: 'greedy,hybrid_ml,oracle' })
   @IsOptional()
@@ -120,12 +191,6 @@ export class CsvRunQuery {
   @ArrayMinSize(1)
   @IsIn(ALL_STRATEGY_NAMES, { each: true })
   strategies?: string[];
-
-  @RunSetting(RETRAIN_INTERVAL, 1, MAX_RETRAIN_SETTING, 'query')
-  retrainInterval?: number;
-
-  @RunSetting(RETRAIN_LAG, 0, MAX_RETRAIN_SETTING, 'query')
-  retrainLag?: number;
 }
 
 export class CreatedRunResponse {

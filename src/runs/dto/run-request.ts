@@ -27,14 +27,8 @@ export async function parseRunRequest(contentType: string | undefined, body: unk
   const inQuery = Object.keys(query).filter((key) => query[key as keyof CsvRunQuery] !== undefined);
   if (inQuery.length > 0) throw new BadRequestException(inQuery.map((key) => `${key}: with a JSON body, settings go in the body`));
   const dto = (await pipe.transform(body, { type: 'body', metatype: CreateRunDto })) as CreateRunDto;
-  const options: RunOptions = {
-    seed: dto.seed ?? DEFAULT_SEED,
-    gpus: dto.gpus,
-    strategies: dto.strategies,
-    arrivalRate: dto.arrivalRate,
-    retrainInterval: dto.retrainInterval,
-    retrainLag: dto.retrainLag,
-  };
+  const { kind: _kind, name: _name, tasks: _tasks, trace: _trace, seed, ...settings } = dto;
+  const options: RunOptions = { ...settings, seed: seed ?? DEFAULT_SEED };
   if (dto.kind === 'batch') {
     if (dto.trace !== undefined) throw new BadRequestException(['trace: only for kind "trace"']);
     return { kind: 'batch', name: dto.name, tasks: dto.tasks as number, options };

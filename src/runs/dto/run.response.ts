@@ -62,6 +62,14 @@ export class RunResponse {
   @ApiProperty({ nullable: true, type: String }) startedAt: string | null;
   @ApiProperty({ nullable: true, type: String }) finishedAt: string | null;
   @ApiPropertyOptional() error?: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      "The run's settings as stored: `engine` (the engine config the run chose: seed, gpus, strategies, workload.arrivalRate, learning, " +
+      'machine parameters, stats.warmupTasks; the rest are the DESIGN.md defaults) and `windowSize` when the run set its own',
+  })
+  settings: Record<string, unknown>;
   @ApiPropertyOptional({ type: [StrategySummaryResponse], description: 'Per-strategy summary, once the run has completed (or the continuous run has stopped)' })
   summary?: StrategySummaryResponse[];
 
@@ -79,6 +87,7 @@ export class RunResponse {
       startedAt: run.startedAt?.toISOString() ?? null,
       finishedAt: run.finishedAt?.toISOString() ?? null,
       ...(run.error ? { error: run.error } : {}),
+      settings: run.config ?? {},
       ...(Array.isArray(run.summary) ? { summary: (run.summary as RunSummaryEntry[]).map((entry) => withMethod(entry, run.config)) } : {}),
     };
   }

@@ -51,7 +51,7 @@ export function placeOn(engine: SimulationEngine, inputs: readonly PlacementInpu
 
 /** The summary an engine's run is stored with, and its sketch accuracy. */
 export function engineSummary(engine: SimulationEngine): FinalSummary {
-  return { summary: engine.summary(), relativeAccuracy: engine.config.stats.relativeAccuracy };
+  return { summary: engine.report(), relativeAccuracy: engine.config.stats.relativeAccuracy };
 }
 
 /** An engine on this thread (a run stepping here, a restored checkpoint, idle machines) read as a LiveRun. */

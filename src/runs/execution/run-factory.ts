@@ -23,6 +23,31 @@ export interface RunOptions {
   retrainInterval?: number;
   /** Tasks from a retrain to its model taking effect; default from the env for the run's kind. */
   retrainLag?: number;
+  /** Tasks per metrics window; default SIM_WINDOW_TASKS. */
+  windowSize?: number;
+  /** Tasks at the start that run but count in no statistic (engine stats.warmupTasks). */
+  warmupTasks?: number;
+  /** The machine model's parameters (engine machine config). */
+  gpuSpeedupPerIntensity?: number;
+  bandwidthMBps?: number;
+  gpuSpeeds?: number[];
+  cpuPowerW?: number;
+  gpuPowerW?: number;
+  cpuRatePerS?: number;
+  gpuRatePerS?: number;
+}
+
+const MACHINE_OPTIONS = ['gpuSpeedupPerIntensity', 'bandwidthMBps', 'gpuSpeeds', 'cpuPowerW', 'gpuPowerW', 'cpuRatePerS', 'gpuRatePerS'] as const;
+
+/** The options that are set, without the unset ones (so that stored configs only name what the client chose). */
+function defined<K extends keyof RunOptions>(options: RunOptions, keys: readonly K[]): Partial<Pick<RunOptions, K>> {
+  return Object.fromEntries(keys.filter((k) => options[k] !== undefined).map((k) => [k, options[k]])) as Partial<Pick<RunOptions, K>>;
+}
+
+/** The config stored with a run beside its engine config: the run's own metrics window, when it sets one. */
+export interface StoredRunConfig {
+  engine?: DeepPartial<EngineConfig>;
+  windowSize?: number;
 }
 
 /** Builds engine configs for new runs and reopens stored runs where their checkpoint left them. */
@@ -64,6 +89,8 @@ export class RunFactory {
       ...(options.gpus !== undefined ? { gpus: options.gpus } : {}),
       ...(options.strategies !== undefined ? { strategies: options.strategies } : {}),
       ...(options.arrivalRate !== undefined ? { workload: { arrivalRate: options.arrivalRate } } : {}),
+      ...(MACHINE_OPTIONS.some((k) => options[k] !== undefined) ? { machine: defined(options, MACHINE_OPTIONS) } : {}),
+      ...(options.warmupTasks !== undefined ? { stats: { warmupTasks: options.warmupTasks } } : {}),
       learning: {
         mode: 'external',
         retrainInterval: options.retrainInterval ?? this.retrainInterval[kind],
@@ -84,7 +111,7 @@ export class RunFactory {
     const { source, fence } = await this.claim(runId);
     const { engine, tasks, total, resume } = runParts(source);
     const deps = { writer: this.store, trainer: this.trainer, listener, fence, metrics: this.metrics?.forRun(source.run.kind) };
-    return new RunExecution(runId, engine, tasks, total, this.settings, deps, resume);
+    return new RunExecution(runId, engine, tasks, total, this.settingsOf(source), deps, resume);
   }
 
   /**
@@ -110,7 +137,13 @@ export class RunFactory {
   private async inWorker(runId: number, feed?: RunFeed): Promise<WorkerRunExecution> {
     const { source, fence } = await this.claim(runId);
     const host = { writer: this.store, trainer: this.trainer, fence, metrics: this.metrics?.forRun(source.run.kind), ...(feed ? { feed } : {}) };
-    return WorkerRunExecution.start(this.workerScript, source, this.settings, host);
+    return WorkerRunExecution.start(this.workerScript, source, this.settingsOf(source), host);
+  }
+
+  /** The run's execution settings: the env's, with the run's own metrics window when it set one. */
+  private settingsOf(source: RunSource): RunSettings {
+    const windowSize = (source.run.config as StoredRunConfig).windowSize;
+    return windowSize === undefined ? this.settings : { ...this.settings, windowSize };
   }
 
   /** Claims run `runId` for a new execution (fencing off any earlier one) and reads what it is built from. */

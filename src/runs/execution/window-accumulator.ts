@@ -49,6 +49,8 @@ export class WindowAccumulator {
 
   /** Adds a step; returns the finished window's rows when this step completes one. */
   add(step: StepResult): WindowRow[] {
+    // Warm-up tasks belong to no window: windows are aligned on the counted tasks.
+    if (!step.counted) return [];
     if (this.firstTaskId === null) this.firstTaskId = step.task.id;
     const competing = Object.keys(step.outcomes).filter((n) => n !== 'oracle');
     for (const [name, o] of Object.entries(step.outcomes)) {

@@ -6,6 +6,7 @@ import { RunFactory } from '../execution/run-factory.js';
 import { finalSummary } from '../execution/run-summary.js';
 import type { SteppingRun } from '../execution/stepping-run.js';
 import { RunsRepository } from '../runs.repository.js';
+import { RunEvents } from '../run-events.js';
 import type { RunStatus } from '../simulation-run.entity.js';
 
 /** A run in one of these states has nothing left to execute: a job for it is skipped. */
@@ -47,6 +48,7 @@ export class RunJobs {
     private readonly runs: RunsRepository,
     private readonly ingest: IngestRepository,
     private readonly factory: RunFactory,
+    private readonly events: RunEvents,
   ) {}
 
   /** Executes run `id`; never throws: every way it can end is an outcome. */
@@ -119,6 +121,8 @@ export class RunJobs {
       await exec.drain();
       if (cancelled) return this.shuttingDown ? 'interrupted' : 'cancelled';
       await this.runs.setStatus(id, 'completed', { summary: await finalSummary(this.ingest, id, await exec.summary()), finished: true });
+      // The summary carries the scheduling metrics the leaderboard shows: reads cached before it are stale.
+      await this.events.dataChanged({ runId: id, change: 'written', kind: null });
       return 'completed';
     } finally {
       clearInterval(watch);

@@ -4,6 +4,7 @@ import { NotFound } from '../../common/app-errors.js';
 import type { RetainedRange } from '../../common/retained-range.js';
 import type { EnvironmentVariables } from '../../config/env.schema.js';
 import { RetentionRepository } from '../../ingest/retention.repository.js';
+import { DEFAULT_ENGINE_CONFIG, type EngineConfig } from '../../engine/index.js';
 import { AppMetrics } from '../../observability/app-metrics.service.js';
 import { ContinuousRunService } from '../continuous-run.service.js';
 import { RunsRepository } from '../runs.repository.js';
@@ -114,14 +115,19 @@ export class RetentionService implements OnApplicationBootstrap, BeforeApplicati
     this.timer.unref();
   }
 
+  // The run's learning settings as stored with it (its engine may step in a worker thread).
+  private async learningOf(runId: number): Promise<EngineConfig['learning']> {
+    const stored = (await this.runs.findById(runId))?.config.engine as { learning?: Partial<EngineConfig['learning']> } | undefined;
+    return { ...DEFAULT_ENGINE_CONFIG.learning, ...stored?.learning };
+  }
+
   private async pruneOnce({ now = new Date(), batchTasks = PRUNE_BATCH_TASKS }: PruneOptions): Promise<PruneReport> {
     const runId = this.continuous.runId;
-    const engine = this.continuous.engine;
     const report: PruneReport = { runId, batches: 0, tasks: 0, results: 0, training: 0, models: 0 };
-    if (runId === null || engine === null) return report;
+    if (runId === null) return report;
     if (this.retainMs > 0) {
       const checkpoint = await this.runs.checkpointIndex(runId);
-      const { trainingWindow, retrainInterval } = engine.config.learning;
+      const { trainingWindow, retrainInterval } = await this.learningOf(runId);
       // A resume replays from the checkpoint, and each retrain it replays reads up to a training window back.
       const below = (checkpoint ?? 0) - 2 * (trainingWindow + retrainInterval);
       const cutoff = new Date(now.getTime() - this.retainMs);

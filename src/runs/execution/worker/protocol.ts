@@ -23,7 +23,7 @@ export interface WorkerState {
 }
 
 export interface FinalSummary {
-  summary: ReturnType<SimulationEngine['summary']>;
+  summary: ReturnType<SimulationEngine['report']>;
   relativeAccuracy: number;
 }
 
