@@ -24,13 +24,27 @@ const COLUMNS: Column[] = [
   { key: 'wins', label: 'Wins', unit: 'tasks', digits: 0 },
   { key: 'losses', label: 'Losses', unit: 'tasks', digits: 0 },
   { key: 'meanRegret', label: 'Mean regret', unit: 's', digits: 4 },
-  { key: 'utilization', label: 'Utilisation', unit: '%', digits: 1 },
-  { key: 'backlog', label: 'Backlog', unit: 's', digits: 2 },
+  { key: 'makespan', label: 'Makespan', unit: 's', digits: 1 },
+  { key: 'throughput', label: 'Throughput', unit: 'tasks/s', digits: 3 },
+  { key: 'utilisation', label: 'Mean utilisation', unit: '%', digits: 1 },
 ];
 
+/** An entry's scheduling metrics (src/metrics/dto/leaderboard.response.ts), null on runs stored before them. */
+interface Scheduling {
+  makespan: number;
+  throughput: number;
+  utilisation: { mean: number };
+}
+const SCHEDULING: Record<string, (s: Scheduling) => number> = {
+  makespan: (s) => s.makespan,
+  throughput: (s) => s.throughput,
+  utilisation: (s) => s.utilisation.mean * 100,
+};
+
 function valueOf(e: LeaderboardEntry, key: string): number | string | null {
+  const scheduling = e.scheduling as Scheduling | null | undefined;
+  if (key in SCHEDULING) return scheduling ? SCHEDULING[key](scheduling) : null;
   const v = e[key];
-  if (key === 'utilization' && typeof v === 'number') return v * 100;
   return typeof v === 'number' || typeof v === 'string' ? v : null;
 }
 

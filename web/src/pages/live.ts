@@ -2,19 +2,27 @@ import { get, send, type ModelAnswer, type Status } from '../api.js';
 import { lineChart, strategySeries } from '../chart.js';
 import { fmt, h, section, statusLine } from '../dom.js';
 
-/** The live feed's per-task message (src/live/live-messages.ts); device fields beyond utilisation are optional. */
-interface DeviceFields {
-  utilization?: number;
-  /** Queue time left on the device, s (when the feed carries it). */
-  backlog?: number;
+/** One value per device of a strategy's machine. */
+interface PerDevice {
+  cpu: number;
+  gpus: number[];
 }
+/** The live feed's per-task message (src/live/live-messages.ts); a feed without scheduling metrics shows "not available". */
 interface SimulationUpdate {
   type: 'simulation_update';
   task: { id: number };
-  comparison: { name: string; avg_time: number }[];
+  comparison: { name: string; avg_time: number; utilisation?: PerDevice; mean_backlog?: PerDevice }[];
   latest_results: Record<string, { time: number }>;
-  utilization: { average_utilization: number; cpu?: DeviceFields } & Record<string, DeviceFields | number | undefined>;
+  utilization: { average_utilization: number } & Record<string, { utilization: number } | number>;
 }
+interface DeviceFields {
+  /** Busy time / makespan, 0-1. */
+  utilization?: number;
+  /** Mean queued work seen by an arriving task, s. */
+  backlog?: number;
+}
+// The strategy whose machine the device table shows (the feed's top-level utilisation is its machine's too).
+const FEATURED = 'hybrid_ml';
 type FeedMessage = SimulationUpdate | { type: 'notification'; message: string };
 
 // Client-side windows of the feed: mean completion per strategy over WINDOW tasks, the last WINDOWS of them.
@@ -134,21 +142,24 @@ export function livePage(view: HTMLElement): () => void {
       pending = {};
       pendingCount = 0;
     }
-    renderDevices(m.utilization);
+    renderDevices(m);
   }
 
-  function renderDevices(u: SimulationUpdate['utilization']): void {
-    const rows: [string, DeviceFields][] = [];
-    if (u.cpu && typeof u.cpu === 'object') rows.push(['CPU', u.cpu]);
-    for (const [key, value] of Object.entries(u)) {
+  function renderDevices(m: SimulationUpdate): void {
+    const u = m.utilization;
+    const featured = m.comparison.find((c) => c.name === FEATURED) ?? m.comparison[0];
+    const rows: [string, DeviceFields][] = [['CPU', { utilization: featured?.utilisation?.cpu, backlog: featured?.mean_backlog?.cpu }]];
+    for (const key of Object.keys(u)) {
       const g = /^gpu_(\d+)$/.exec(key);
-      if (g && value && typeof value === 'object') rows.push([`GPU ${g[1]}`, value]);
+      if (!g) continue;
+      const i = Number(g[1]);
+      rows.push([`GPU ${i}`, { utilization: featured?.utilisation?.gpus[i], backlog: featured?.mean_backlog?.gpus[i] }]);
     }
     const table = h(
       'table',
       { class: 'devices-table' },
       h('caption', {}, `Machine average utilisation ${fmt(u.average_utilization * 100, 1)} %`),
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Device'), h('th', { scope: 'col' }, 'Utilisation (%)'), h('th', { scope: 'col' }, 'Backlog (s)'))),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Device'), h('th', { scope: 'col' }, 'Utilisation (%)'), h('th', { scope: 'col' }, 'Mean backlog (s)'))),
       h(
         'tbody',
         {},
