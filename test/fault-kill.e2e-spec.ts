@@ -85,6 +85,11 @@ describe('kill -9 at 20 seeded random points of a batch run', () => {
     expect(await storedRows(databaseUrl, 'metrics', windows, interrupted, 'scheduler_name, window_start')).toEqual(
       await storedRows(databaseUrl, 'metrics', windows, again, 'scheduler_name, window_start'),
     );
+    // The running aggregates: snapshots, so the replays after each kill counted nothing twice.
+    const aggregates = 'scheduler_name, through_task, tasks, sum_completion, sum_exec, sum_wait, sum_energy, sum_cost, sum_regret, wins, losses, state';
+    const interruptedAggregates = await storedRows(databaseUrl, 'strategy_aggregates', aggregates, interrupted, 'scheduler_name');
+    expect(interruptedAggregates.map((a) => (a as { tasks: number }).tasks)).toEqual(Array(7).fill(TASKS));
+    expect(interruptedAggregates).toEqual(await storedRows(databaseUrl, 'strategy_aggregates', aggregates, again, 'scheduler_name'));
     const models = 'version, trained_at_task, samples, r2, mae, model';
     expect(await storedRows(databaseUrl, 'model_versions', models, interrupted, 'version')).toEqual(
       await storedRows(databaseUrl, 'model_versions', models, again, 'version'),
