@@ -40,6 +40,10 @@ interface Read {
     expect(created.status).toBe(202);
     const batch = created.body.id as number;
     await waitForRun(sut.url, batch, 60_000);
+    const experiment = await postJson(`${sut.url}/api/experiments`, { base: { tasks: 100 }, seeds: [1, 2] });
+    expect(experiment.status).toBe(202);
+    const experimentDone = async () => ((await timedGet(`${sut.url}/api/experiments/${experiment.body.id}`)).body as { status: string }).status === 'completed';
+    await until(experimentDone, 60_000, 'experiment completed');
     // The continuous run has stored something of its own, so its reads are not empty.
     await until(async () => ((await timedGet(`${sut.url}/api/tasks?limit=1`)).body as { items: unknown[] }).items.length > 0, 10_000, 'continuous tasks');
 
@@ -51,6 +55,8 @@ interface Read {
       '/api/training/data/:id': String(await firstId(`/api/training/data?runId=${batch}&limit=1`)),
       '/api/metrics/windows/:id': String(await firstId(`/api/metrics/windows?runId=${batch}&limit=1`)),
       '/api/metrics/schedulers/:name': 'eft',
+      '/api/training/model/:version': '1',
+      '/api/experiments/:id': String(experiment.body.id),
     };
     for (const route of applicationRoutes(sut.routes).filter((r) => r.method === 'GET')) {
       let path = route.url;
