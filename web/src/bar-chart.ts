@@ -35,7 +35,13 @@ export function barChart(title: string, yLabel: string, bars: Bar[], opts: { id?
         y: { range: [bottom < 0 ? bottom - pad : 0, top + pad] },
       },
       axes: [
-        { splits: () => xs, values: (_u, splits) => splits.map((i) => bars[i]?.label ?? ''), grid: { show: false } },
+        {
+          splits: () => xs,
+          // Narrow (phone width): names break at their underscore onto two lines, so neighbours do not overlap.
+          values: (u, splits) => splits.map((i) => (u.bbox.width / uPlot.pxRatio / bars.length < 90 ? (bars[i]?.label ?? '').replace('_', '\n') : (bars[i]?.label ?? ''))),
+          size: 48,
+          grid: { show: false },
+        },
         { label: yLabel },
       ],
       legend: { show: false },
