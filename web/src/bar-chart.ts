@@ -1,4 +1,5 @@
 import uPlot from 'uplot';
+import { fitWidth } from './chart.js';
 import { h } from './dom.js';
 import { strategyColour, strategyDash } from './palette.js';
 
@@ -89,11 +90,7 @@ export function barChart(title: string, yLabel: string, bars: Bar[], opts: { id?
     [xs, ...bars.map((b, k) => xs.map((i) => (i === k ? b.mean : null)))] as uPlot.AlignedData,
     holder,
   );
-  const resize = new ResizeObserver(() => {
-    const width = Math.max(260, Math.floor(figure.clientWidth));
-    if (width !== plot.width) plot.setSize({ width, height: plot.height });
-  });
-  resize.observe(figure);
+  const resize = fitWidth(plot, figure);
   return {
     el: figure,
     destroy() {
