@@ -88,6 +88,9 @@ describe('dashboard: experiments (headless Chromium)', () => {
         // The tallest bar (no strategy with a black fill) has a visible area in its colour.
         const tallest = cell.strategies.filter((s: any) => OKABE_ITO[s.strategy]).sort((a: any, b: any) => b.metrics.meanCompletionTime.mean - a.metrics.meanCompletionTime.mean)[0].strategy;
         expect(await canvasInk(w.page, `#cell-${cell.cell}-chart canvas`, OKABE_ITO[tallest])).toBeGreaterThan(100);
+        // The error bars were drawn at the API's 95% CI bounds, and the table beside them says the same.
+        const whiskers = JSON.parse((await w.page.getAttribute(`#cell-${cell.cell}-chart`, 'data-whiskers'))!);
+        expect(whiskers).toEqual(apiBars(cell, 'meanCompletionTime').map((b) => ({ label: b.strategy, low: b.low, high: b.high })));
         expect(await tableRows(w, `${at} table.bars tbody tr`)).toEqual(apiBars(cell, 'meanCompletionTime'));
         expect(await tableRows(w, `${at} table.differences tbody tr`)).toEqual(apiDifferences(cell));
         expect(await w.page.textContent(`${at} table.differences caption`)).toContain(cell.best);

@@ -68,8 +68,10 @@ export function barChart(title: string, yLabel: string, bars: Bar[], opts: { id?
             ctx.setLineDash([]);
             ctx.lineWidth = 1.5 * uPlot.pxRatio;
             const cap = 8 * uPlot.pxRatio;
+            const drawn: { label: string; low: number; high: number }[] = [];
             bars.forEach((b, i) => {
               if (b.low === null || b.high === null) return;
+              drawn.push({ label: b.label, low: b.low, high: b.high });
               const x = u.valToPos(i, 'x', true);
               const y0 = u.valToPos(b.low, 'y', true);
               const y1 = u.valToPos(b.high, 'y', true);
@@ -83,6 +85,8 @@ export function barChart(title: string, yLabel: string, bars: Bar[], opts: { id?
               ctx.stroke();
             });
             ctx.restore();
+            // The intervals the whiskers were drawn at (tests compare them with the API's).
+            holder.dataset.whiskers = JSON.stringify(drawn);
           },
         ],
       },
