@@ -97,7 +97,7 @@ export async function experimentsPage(view: HTMLElement, params: URLSearchParams
     let running = false;
     try {
       const { items } = await get<{ items: Experiment[] }>('experiments', { limit: 100 });
-      listStatus.textContent = items.length ? `${items.length} experiments, newest first.` : 'No experiment yet: start one below.';
+      listStatus.textContent = items.length ? `${items.length} experiment${items.length === 1 ? '' : 's'}, newest first.` : 'No experiment yet: start one below.';
       list.replaceChildren(listTable(items, chosen));
       running = items.some((e) => e.status === 'running');
     } catch (err) {
