@@ -56,11 +56,7 @@ export function lineChart(title: string, xLabel: string, yLabel: string, series:
     [[], ...series.map(() => [])],
     holder,
   );
-  const resize = new ResizeObserver(() => {
-    const width = Math.max(260, Math.floor(figure.clientWidth));
-    if (width !== plot.width) plot.setSize({ width, height: plot.height });
-  });
-  resize.observe(figure);
+  const resize = fitWidth(plot, figure);
   return {
     el: figure,
     set(x, ys) {
@@ -73,4 +69,14 @@ export function lineChart(title: string, xLabel: string, yLabel: string, series:
       plot.destroy();
     },
   };
+}
+
+/** Keeps a uPlot chart as wide as its container (at least 260 px); disconnect it with the chart. */
+export function fitWidth(plot: uPlot, container: HTMLElement): ResizeObserver {
+  const resize = new ResizeObserver(() => {
+    const width = Math.max(260, Math.floor(container.clientWidth));
+    if (width !== plot.width) plot.setSize({ width, height: plot.height });
+  });
+  resize.observe(container);
+  return resize;
 }

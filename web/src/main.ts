@@ -1,5 +1,6 @@
 import './styles.css';
 import { h } from './dom.js';
+import { experimentsPage } from './pages/experiments.js';
 import { leaderboardPage } from './pages/leaderboard.js';
 import { livePage } from './pages/live.js';
 import { placementPage } from './pages/placement.js';
@@ -36,6 +37,7 @@ async function route(): Promise<void> {
     else if (path === '/runs') next = runsPage(view);
     else if (detail) next = await runDetailPage(view, Number(detail[1]));
     else if (path === '/placement') next = placementPage(view);
+    else if (path === '/experiments') next = await experimentsPage(view, params);
     else {
       view.replaceChildren(h('h1', {}, 'Not found'), h('p', {}, 'No such page. ', h('a', { href: '#/live' }, 'Go to the live page')));
       next = () => undefined;
