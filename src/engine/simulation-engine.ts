@@ -1,6 +1,6 @@
 import { resolveEngineConfig, type DeepPartial, type EngineConfig } from './config.js';
 import { EngineError, UnknownStrategyError } from './errors.js';
-import { expectEngineState, type EngineState, type EngineTimings, type PlacementResult, type StepResult } from './engine-state.js';
+import { expectEngineState, type EngineState, type EngineTimings, type LaneSample, type PlacementResult, type StepResult } from './engine-state.js';
 import { ModelManager, type ModelDetails } from './learning/model-manager.js';
 import type { ModelInfo } from './learning/model-slot.js';
 import { isRetrainPoint, retrainLagAt } from './learning/retrain-schedule.js';
@@ -123,14 +123,21 @@ export class SimulationEngine {
     this.models.applyDue(index);
     const oracle = oracleDecision(task, this.config.machine);
     const outcomes: Record<string, Outcome> = {};
+    const samples: Record<string, LaneSample> = {};
     let best = Infinity;
     for (const lane of this.lanes) {
       const started = this.profile ? performance.now() : 0;
       const ctx = { machine: lane.machine, oracle };
       const decision = this.checked(lane.name, lane.strategy.decide(task, ctx));
-      if (counted) lane.stats.arrive(task.arrivalTime, lane.machine);
+      // The machine as the task arrives; the statistics and the step's sample both take it.
+      const free = counted ? { cpuFree: lane.machine.cpuFree, gpuFree: Array.from(lane.machine.gpuFree) } : null;
+      if (free) lane.stats.arrive(task.arrivalTime, free);
       const outcome = lane.machine.run(task, decision.f, decision.gpu);
-      if (counted) lane.stats.occupy(outcome, lane.machine.lastCpuPart, lane.machine.lastGpuPart);
+      if (free) {
+        const sample = { ...free, cpuPart: lane.machine.lastCpuPart, gpuPart: lane.machine.lastGpuPart };
+        lane.stats.occupy(outcome, sample.cpuPart, sample.gpuPart);
+        samples[lane.name] = sample;
+      }
       lane.strategy.learn?.({ task, decision, outcome, machine: lane.machine, oracle });
       outcomes[lane.name] = outcome;
       if (lane.competes && outcome.completionTime < best) best = outcome.completionTime;
@@ -148,7 +155,7 @@ export class SimulationEngine {
     if (task.arrivalTime > this.lastArrival) this.lastArrival = task.arrivalTime;
     this.tasksProcessed++;
     const { retrainDue, retrained } = this.afterStep();
-    return { index, task, oracle, outcomes, winners, counted, retrainDue, retrained };
+    return { index, task, oracle, outcomes, winners, counted, samples, retrainDue, retrained };
   }
 
   /** Every strategy's decision for `task` on the current machines; changes no state at all. */
