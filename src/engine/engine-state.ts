@@ -15,7 +15,7 @@ import type { Task } from './workload/task.js';
  */
 export interface LaneSample {
   readonly cpuFree: number;
-  readonly gpuFree: readonly number[];
+  readonly gpuFree: ArrayLike<number>;
   readonly cpuPart: number;
   readonly gpuPart: number;
 }

@@ -129,14 +129,15 @@ export class SimulationEngine {
       const started = this.profile ? performance.now() : 0;
       const ctx = { machine: lane.machine, oracle };
       const decision = this.checked(lane.name, lane.strategy.decide(task, ctx));
-      // The machine as the task arrives; the statistics and the step's sample both take it.
-      const free = counted ? { cpuFree: lane.machine.cpuFree, gpuFree: Array.from(lane.machine.gpuFree) } : null;
-      if (free) lane.stats.arrive(task.arrivalTime, free);
+      // The devices' free times as the task arrives, for the step's sample (windows feed their stats from it as here).
+      const cpuFree = lane.machine.cpuFree;
+      const gpuFree = counted ? lane.machine.gpuFree.slice() : null;
+      if (counted) lane.stats.arrive(task.arrivalTime, lane.machine);
       const outcome = lane.machine.run(task, decision.f, decision.gpu);
-      if (free) {
-        const sample = { ...free, cpuPart: lane.machine.lastCpuPart, gpuPart: lane.machine.lastGpuPart };
-        lane.stats.occupy(outcome, sample.cpuPart, sample.gpuPart);
-        samples[lane.name] = sample;
+      if (gpuFree) {
+        const { lastCpuPart: cpuPart, lastGpuPart: gpuPart } = lane.machine;
+        lane.stats.occupy(outcome, cpuPart, gpuPart);
+        samples[lane.name] = { cpuFree, gpuFree, cpuPart, gpuPart };
       }
       lane.strategy.learn?.({ task, decision, outcome, machine: lane.machine, oracle });
       outcomes[lane.name] = outcome;
