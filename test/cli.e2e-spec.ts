@@ -50,11 +50,12 @@ describe('experiment CLI (dist/cli/experiment.js)', () => {
     const res = await runCli(['--tasks', '2000', '--seed', '7'], { DATABASE_URL: databaseUrl });
     expect({ code: res.code, stderr: res.stderr }).toEqual({ code: 0, stderr: expect.stringContaining('progress: 2000/2000 tasks') });
     expect(res.stdout).toMatch(/run \d+ completed: 2000 tasks/);
-    for (const header of ['mean completion', 'p95 completion', 'mean exec', 'total energy', 'total cost', 'wins', 'mean regret', 'makespan', 'utilisation']) expect(res.stdout).toContain(header);
+    for (const header of ['mean completion', 'p95 completion', 'mean exec', 'total energy', 'total cost', 'wins', 'mean regret', 'makespan', 'utilisation', 'throughput', 'mean backlog'])
+      expect(res.stdout).toContain(header);
     const rows = tableRows(res.stdout);
     expect(rows.map((r) => r[1]).sort()).toEqual([...STRATEGIES].sort());
     for (const row of rows) {
-      expect(row).toHaveLength(11);
+      expect(row).toHaveLength(13);
       for (const cell of row.slice(2)) expect(Number.isFinite(Number(cell))).toBe(true);
     }
     // Ranked by mean completion time.

@@ -10,6 +10,9 @@ const METRICS: Record<string, (e: any) => number | undefined> = {
   meanExecTime: (e) => e.meanExecTime,
   makespan: (e) => e.scheduling?.makespan,
   utilisation: (e) => e.scheduling?.utilisation.mean,
+  throughput: (e) => e.scheduling?.throughput,
+  meanBacklog: (e) => e.scheduling && [e.scheduling.meanBacklog.cpu, ...e.scheduling.meanBacklog.gpus].reduce((a: number, b: number) => a + b, 0) / (1 + e.scheduling.meanBacklog.gpus.length),
+  maxBacklog: (e) => e.scheduling && Math.max(e.scheduling.maxBacklog.cpu, ...e.scheduling.maxBacklog.gpus),
   totalEnergy: (e) => e.totalEnergy,
   totalCost: (e) => e.totalCost,
 };
@@ -97,7 +100,7 @@ describe('experiments', () => {
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     const lines = (await csv.text()).trim().split('\n');
     expect(lines[0]).toBe('cell,arrivalRate,gpus,strategy,kind,metric,n,mean,sd,ci_low,ci_high,half_width,significant,relative_mean_pct,best');
-    expect(lines).toHaveLength(1 + 6 * (4 * 7 + 3));
+    expect(lines).toHaveLength(1 + 6 * (4 * Object.keys(METRICS).length + 3));
 
     const list = await getJson(`${sut.url}/api/experiments`);
     expect(list.body.items[0]).toMatchObject({ id: created.body.id, name: 'grid', status: 'completed', progress: { completed: 30 } });

@@ -233,6 +233,11 @@ describe('read API', () => {
       expect(new Set(items.map((w) => w.schedulerName))).toEqual(new Set(['eft']));
     });
 
+    it('gives null statistics for windows stored without them (written before windows had them)', async () => {
+      const [w] = await walk<Record<string, unknown>>(`${sut.url}/api/metrics/windows?runId=${run.runId}&scheduler=eft&limit=1`);
+      expect(w).toMatchObject({ totalTasks: expect.any(Number), percentileMethod: null, percentileRelativeError: null, p95CompletionTime: null, meanRegret: null, scheduling: null });
+    });
+
     it('counts the samples and the label distribution', async () => {
       const { status, body } = await getJson<{ count: number; labelDistribution: { count: number }[]; meanLabel: number }>(`${sut.url}/api/training/stats?runId=${run.runId}`);
       expect(status).toBe(200);

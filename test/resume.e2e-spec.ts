@@ -81,10 +81,14 @@ describe('crash safety', () => {
     expect(await rowCounts(databaseUrl, interrupted)).toEqual(await rowCounts(databaseUrl, again.body.id));
     expect((await rowCounts(databaseUrl, interrupted)).results).toBe(7 * TASKS);
     expect(await storedResults(databaseUrl, interrupted)).toEqual(await storedResults(databaseUrl, again.body.id));
-    const windows = 'scheduler_name, window_start, window_end, total_tasks, total_time, min_time, max_time, total_energy, total_cost, wins, losses';
+    const windows = 'scheduler_name, window_start, window_end, total_tasks, total_time, min_time, max_time, total_energy, total_cost, wins, losses, stats';
     expect(await storedRows(databaseUrl, 'metrics', windows, interrupted, 'scheduler_name, window_start')).toEqual(
       await storedRows(databaseUrl, 'metrics', windows, again.body.id, 'scheduler_name, window_start'),
     );
+    // Every window carries its statistics, including the one in progress at each checkpoint.
+    const windowStats = await query<{ stats: { count: number } | null }>(databaseUrl, 'SELECT stats FROM metrics WHERE run_id = $1', [interrupted]);
+    expect(windowStats.length).toBeGreaterThan(0);
+    expect(windowStats.every((w) => w.stats !== null && w.stats.count > 0)).toBe(true);
     // The running aggregates too: written as snapshots, a replayed flush counted nothing twice.
     const aggregates = 'scheduler_name, through_task, tasks, sum_completion, sum_exec, sum_wait, sum_energy, sum_cost, sum_regret, wins, losses, state';
     const interruptedAggregates = await storedRows(databaseUrl, 'strategy_aggregates', aggregates, interrupted, 'scheduler_name');

@@ -119,6 +119,69 @@ describe('batch runs and trace replays', () => {
     expect(await rowCounts(sut.databaseUrl, run.id)).toMatchObject({ tasks: 400, results: 2800, training: 400 });
   });
 
+  it("gives every window of a batch run its strategy's statistics: percentiles, regret and the scheduling metrics, adding up to the run's", async () => {
+    const created = await postJson(`${sut.url}/api/simulation/runs`, { kind: 'batch', tasks: 330, seed: 4, gpus: 3, windowSize: 50, warmupTasks: 20 });
+    await waitForRun(sut.url, created.body.id);
+    interface PerDevice {
+      cpu: number;
+      gpus: number[];
+    }
+    interface Window {
+      schedulerName: string;
+      totalTasks: number;
+      avgTime: number;
+      percentileMethod: string;
+      percentileRelativeError: number;
+      p50CompletionTime: number;
+      p95CompletionTime: number;
+      p99CompletionTime: number;
+      meanExecTime: number;
+      meanWaitTime: number;
+      meanRegret: number;
+      scheduling: { makespan: number; throughput: number; busy: PerDevice; utilisation: PerDevice & { mean: number }; meanBacklog: PerDevice; maxBacklog: PerDevice };
+    }
+    const windows: Window[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = (await (await fetch(`${sut.url}/api/metrics/windows?runId=${created.body.id}&limit=50${cursor ? `&cursor=${cursor}` : ''}`)).json()) as {
+        items: Window[];
+        nextCursor: string | null;
+      };
+      windows.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    // 310 counted tasks in windows of 50: six full ones and a partial one, per strategy.
+    expect(windows).toHaveLength(7 * 7);
+    const board = (await (await fetch(`${sut.url}/api/metrics/leaderboard?runId=${created.body.id}`)).json()) as {
+      items: { scheduler: string; tasks: number; scheduling: { busy: PerDevice } }[];
+    };
+    const close = (actual: number, expected: number) => expect(Math.abs(actual - expected)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(expected)));
+    for (const entry of board.items) {
+      const mine = windows.filter((w) => w.schedulerName === entry.scheduler);
+      expect(mine.reduce((n, w) => n + w.totalTasks, 0)).toBe(entry.tasks);
+      expect(entry.tasks).toBe(310);
+      for (const w of mine) {
+        expect(w).toMatchObject({ percentileMethod: 'sketch', percentileRelativeError: expect.any(Number) });
+        expect(w.p50CompletionTime).toBeLessThanOrEqual(w.p95CompletionTime);
+        expect(w.p95CompletionTime).toBeLessThanOrEqual(w.p99CompletionTime);
+        close(w.meanExecTime + w.meanWaitTime, w.avgTime);
+        expect(w.meanRegret).toBeGreaterThanOrEqual(-1e-12);
+        const { makespan, throughput, utilisation, meanBacklog, maxBacklog } = w.scheduling;
+        expect(makespan).toBeGreaterThan(0);
+        close(throughput, w.totalTasks / makespan);
+        expect(utilisation.gpus).toHaveLength(3);
+        for (const u of [utilisation.cpu, ...utilisation.gpus]) {
+          expect(u).toBeGreaterThanOrEqual(0);
+          expect(u).toBeLessThanOrEqual(1);
+        }
+        [meanBacklog.cpu, ...meanBacklog.gpus].forEach((b, d) => expect(b).toBeLessThanOrEqual([maxBacklog.cpu, ...maxBacklog.gpus][d]));
+      }
+      // A device's busy time over the run is the sum of its windows'.
+      const busy = (w: { busy: PerDevice }) => [w.busy.cpu, ...w.busy.gpus];
+      busy(entry.scheduling).forEach((total, d) => close(mine.reduce((sum, w) => sum + busy(w.scheduling)[d], 0), total));
+    }
+  });
+
   it('answers 400 with every bad row of a CSV trace and stores nothing', async () => {
     const before = await query<{ n: number }>(sut.databaseUrl, 'SELECT count(*) AS n FROM simulation_state');
     const csv = ['task_id,size,compute_intensity,memory_required,arrival_time', '0,100,0.5,10,0', '1,-5,0.5,10,1', '2,100,1.5,10,2', '3,100,0.5,10,x'].join('\n');

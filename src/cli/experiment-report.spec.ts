@@ -38,4 +38,20 @@ describe(leaderboardTable.name, () => {
     expect(sut).toMatch(/p95.*quantile sketch.*0\.5%/);
     expect(sut).toMatch(/≈/);
   });
+
+  it('shows the scheduling metrics: makespan, utilisation, throughput and the mean backlog over the devices', () => {
+    const scheduling = {
+      makespan: 40,
+      throughput: 0.25,
+      busy: { cpu: 4, gpus: [8, 12] },
+      utilisation: { cpu: 0.1, gpus: [0.2, 0.3], mean: 0.2 },
+      meanBacklog: { cpu: 0.5, gpus: [1, 3] },
+      maxBacklog: { cpu: 2, gpus: [4, 6] },
+    };
+    const sut = leaderboardTable([{ ...entry(), scheduling }]);
+
+    for (const header of ['makespan (s)', 'utilisation', 'throughput (/s)', 'mean backlog (s)']) expect(sut).toContain(header);
+    const row = sut.split('\n').find((line) => line.includes('greedy')) ?? '';
+    expect(row.split('│').map((cell) => cell.trim())).toEqual(expect.arrayContaining(['40.0', '0.200', '0.250', '1.50']));
+  });
 });

@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress';
 import Table from 'cli-table3';
 import type { SchedulingSummary } from '../engine/index.js';
-import type { CellAggregate, ExperimentMetric } from '../experiments/experiment-aggregates.js';
+import { meanOverDevices, type CellAggregate, type ExperimentMetric } from '../experiments/experiment-aggregates.js';
 import type { MeanInterval } from '../experiments/statistics.js';
 import type { RunSummaryEntry } from '../runs/execution/run-summary.js';
 
@@ -13,7 +13,8 @@ const FOOTNOTE = [
   'Times in simulated s, energy in J, cost in $. Ranked by mean completion time (finish − arrival); wins are on completion time,',
   "among the non-oracle strategies. The oracle minimises each task's exec time (the task alone on an idle machine), not its",
   "completion time: it ignores queues, so it can rank below others. Regret = exec time − the oracle's exec time on the same task.",
-  'Makespan = last finish − first arrival; utilisation = busy time / makespan, the mean over the CPU and the GPUs.',
+  'Makespan = last finish − first arrival; utilisation = busy time / makespan, the mean over the CPU and the GPUs; throughput = tasks /',
+  "makespan; backlog = a device's queued work seen by a task on arrival, the mean over the tasks and over the CPU and the GPUs.",
 ];
 
 const PLAIN_EVERY_MS = 2000;
@@ -76,8 +77,8 @@ const UNTRAINED_MARK = '†';
  */
 export function leaderboardTable(summary: StoredSummary[], untrained: readonly string[] = []): string {
   const table = new Table({
-    head: ['#', 'strategy', 'mean completion (s)', 'p95 completion (s)', 'mean exec (s)', 'total energy (J)', 'total cost ($)', 'wins', 'mean regret (s)', 'makespan (s)', 'utilisation'],
-    colAligns: ['right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    head: ['#', 'strategy', 'mean completion (s)', 'p95 completion (s)', 'mean exec (s)', 'total energy (J)', 'total cost ($)', 'wins', 'mean regret (s)', 'makespan (s)', 'utilisation', 'throughput (/s)', 'mean backlog (s)'],
+    colAligns: ['right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
     style: { head: [], border: [] },
     // One rule under the header, none between rows.
     chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
@@ -97,6 +98,8 @@ export function leaderboardTable(summary: StoredSummary[], untrained: readonly s
       num(s.regret.mean, 4),
       num(s.scheduling?.makespan, 1),
       num(s.scheduling?.utilisation.mean, 3),
+      num(s.scheduling?.throughput, 3),
+      num(s.scheduling ? meanOverDevices(s.scheduling.meanBacklog) : undefined, 2),
     ]),
   );
   const bound = Math.max(...sketched.map((s) => s.percentileRelativeError ?? Number.NaN));
@@ -128,6 +131,8 @@ const EXPERIMENT_COLUMNS: [ExperimentMetric, string, number][] = [
   ['meanExecTime', 'mean exec (s)', 3],
   ['makespan', 'makespan (s)', 1],
   ['utilisation', 'utilisation', 3],
+  ['throughput', 'throughput (/s)', 3],
+  ['meanBacklog', 'mean backlog (s)', 2],
   ['totalEnergy', 'energy (J)', 0],
   ['totalCost', 'cost ($)', 4],
 ];

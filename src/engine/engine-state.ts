@@ -8,6 +8,18 @@ import type { RngStreamsState } from './random/rng-streams.js';
 import type { StrategyStatsState } from './stats/strategy-stats.js';
 import type { Task } from './workload/task.js';
 
+/**
+ * What a strategy's statistics took from its machine for one counted task: each device's free time
+ * as the task arrived (before it was placed) and the parts it ran. Fed with the step's outcome to
+ * StrategyStats.arrive/occupy/add, it gives exactly the engine's own accumulators (windows use it).
+ */
+export interface LaneSample {
+  readonly cpuFree: number;
+  readonly gpuFree: ArrayLike<number>;
+  readonly cpuPart: number;
+  readonly gpuPart: number;
+}
+
 /** Everything one step produced. */
 export interface StepResult {
   /** 0-based position of this task in the run. */
@@ -19,6 +31,8 @@ export interface StepResult {
   readonly winners: string[];
   /** False for the run's warm-up tasks (stats.warmupTasks): they ran, but no statistics count them. */
   readonly counted: boolean;
+  /** Per strategy, what its statistics took from its machine; empty for a warm-up task. */
+  readonly samples: Readonly<Record<string, LaneSample>>;
   /** External mode: a retrain is due now (the caller fits trainingWindow() and calls installModel). */
   readonly retrainDue: boolean;
   /** Inline mode: the model fitted right after this task, if any. */

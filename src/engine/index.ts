@@ -11,7 +11,7 @@ export {
   type RlSpec,
   type WorkloadSpec,
 } from './config.js';
-export type { EngineState, EngineTimings, PlacementResult, SavedModel, StepResult } from './engine-state.js';
+export type { EngineState, EngineTimings, LaneSample, PlacementResult, SavedModel, StepResult } from './engine-state.js';
 export {
   EngineError,
   InvalidConfigError,

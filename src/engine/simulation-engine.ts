@@ -1,6 +1,6 @@
 import { resolveEngineConfig, type DeepPartial, type EngineConfig } from './config.js';
 import { EngineError, UnknownStrategyError } from './errors.js';
-import { expectEngineState, type EngineState, type EngineTimings, type PlacementResult, type StepResult } from './engine-state.js';
+import { expectEngineState, type EngineState, type EngineTimings, type LaneSample, type PlacementResult, type StepResult } from './engine-state.js';
 import { ModelManager, type ModelDetails } from './learning/model-manager.js';
 import type { ModelInfo } from './learning/model-slot.js';
 import { isRetrainPoint, retrainLagAt } from './learning/retrain-schedule.js';
@@ -123,14 +123,22 @@ export class SimulationEngine {
     this.models.applyDue(index);
     const oracle = oracleDecision(task, this.config.machine);
     const outcomes: Record<string, Outcome> = {};
+    const samples: Record<string, LaneSample> = {};
     let best = Infinity;
     for (const lane of this.lanes) {
       const started = this.profile ? performance.now() : 0;
       const ctx = { machine: lane.machine, oracle };
       const decision = this.checked(lane.name, lane.strategy.decide(task, ctx));
+      // The devices' free times as the task arrives, for the step's sample (windows feed their stats from it as here).
+      const cpuFree = lane.machine.cpuFree;
+      const gpuFree = counted ? lane.machine.gpuFree.slice() : null;
       if (counted) lane.stats.arrive(task.arrivalTime, lane.machine);
       const outcome = lane.machine.run(task, decision.f, decision.gpu);
-      if (counted) lane.stats.occupy(outcome, lane.machine.lastCpuPart, lane.machine.lastGpuPart);
+      if (gpuFree) {
+        const { lastCpuPart: cpuPart, lastGpuPart: gpuPart } = lane.machine;
+        lane.stats.occupy(outcome, cpuPart, gpuPart);
+        samples[lane.name] = { cpuFree, gpuFree, cpuPart, gpuPart };
+      }
       lane.strategy.learn?.({ task, decision, outcome, machine: lane.machine, oracle });
       outcomes[lane.name] = outcome;
       if (lane.competes && outcome.completionTime < best) best = outcome.completionTime;
@@ -148,7 +156,7 @@ export class SimulationEngine {
     if (task.arrivalTime > this.lastArrival) this.lastArrival = task.arrivalTime;
     this.tasksProcessed++;
     const { retrainDue, retrained } = this.afterStep();
-    return { index, task, oracle, outcomes, winners, counted, retrainDue, retrained };
+    return { index, task, oracle, outcomes, winners, counted, samples, retrainDue, retrained };
   }
 
   /** Every strategy's decision for `task` on the current machines; changes no state at all. */

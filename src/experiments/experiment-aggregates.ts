@@ -1,7 +1,12 @@
-import { ORACLE_STRATEGY_NAME } from '../engine/index.js';
+import { ORACLE_STRATEGY_NAME, type PerDevice } from '../engine/index.js';
 import type { LeaderboardEntry } from '../metrics/dto/leaderboard.response.js';
 import type { Cell } from './experiment-grid.js';
 import { meanInterval, pairedDifference, type MeanInterval, type PairedDifference } from './statistics.js';
+
+/** A per-device figure's mean over the devices (the CPU and the GPUs). */
+export function meanOverDevices(values: PerDevice): number {
+  return (values.cpu + values.gpus.reduce((a, b) => a + b, 0)) / (values.gpus.length + 1);
+}
 
 /** The per-run figures an experiment averages over seeds, each read from the run's leaderboard entry. */
 export const EXPERIMENT_METRICS = {
@@ -10,6 +15,10 @@ export const EXPERIMENT_METRICS = {
   meanExecTime: (e: LeaderboardEntry) => e.meanExecTime,
   makespan: (e: LeaderboardEntry) => e.scheduling?.makespan,
   utilisation: (e: LeaderboardEntry) => e.scheduling?.utilisation.mean,
+  throughput: (e: LeaderboardEntry) => e.scheduling?.throughput,
+  // Over the devices (CPU and GPUs): the mean of their mean backlogs, the largest of their maxima.
+  meanBacklog: (e: LeaderboardEntry) => (e.scheduling ? meanOverDevices(e.scheduling.meanBacklog) : undefined),
+  maxBacklog: (e: LeaderboardEntry) => (e.scheduling ? Math.max(e.scheduling.maxBacklog.cpu, ...e.scheduling.maxBacklog.gpus) : undefined),
   totalEnergy: (e: LeaderboardEntry) => e.totalEnergy,
   totalCost: (e: LeaderboardEntry) => e.totalCost,
 } as const;

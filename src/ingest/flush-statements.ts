@@ -113,9 +113,9 @@ async function insertWindows(m: EntityManager, runId: number, b: RunBatch): Prom
   await execute(
     m,
     `INSERT INTO metrics (run_id, scheduler_name, window_start, window_end, total_tasks, total_time, avg_time, min_time, max_time,
-                          total_energy, total_cost, wins, losses)
+                          total_energy, total_cost, wins, losses, stats)
      SELECT $1, u.* FROM unnest($2::varchar[], $3::int[], $4::int[], $5::int[], $6::float8[], $7::float8[], $8::float8[], $9::float8[],
-                                $10::float8[], $11::float8[], $12::int[], $13::int[]) AS u
+                                $10::float8[], $11::float8[], $12::int[], $13::int[], $14::text[]::jsonb[]) AS u
      ON CONFLICT (run_id, scheduler_name, window_start) DO NOTHING`,
     [
       runId,
@@ -131,6 +131,7 @@ async function insertWindows(m: EntityManager, runId: number, b: RunBatch): Prom
       col('totalCost'),
       col('wins'),
       col('losses'),
+      b.windows.map((w) => (w.stats === null ? null : JSON.stringify(w.stats))),
     ],
   );
 }

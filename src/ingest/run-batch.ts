@@ -15,6 +15,8 @@ export interface WindowRow {
   totalCost: number;
   wins: number;
   losses: number;
+  /** The strategy's StrategyStats over the window (null: not known, a window resumed from an older checkpoint). */
+  stats: StrategyStatsState | null;
 }
 
 /** Every strategy's accumulators as of `throughTask` tasks: the run's progress when the batch commits. */

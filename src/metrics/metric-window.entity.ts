@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { DOUBLE } from '../database/column-types.js';
+import type { StrategyStatsState } from '../engine/index.js';
 import { SimulationRun } from '../runs/simulation-run.entity.js';
 
 /** Aggregates of one strategy over one window of K consecutive tasks of a run. */
@@ -52,6 +53,10 @@ export class MetricWindow {
 
   @Column({ type: 'integer' })
   losses: number;
+
+  /** The strategy's StrategyStatsState over the window; null for windows written before it was stored. */
+  @Column({ type: 'jsonb', nullable: true })
+  stats: StrategyStatsState | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -9,7 +9,7 @@ export type WindowKey = [windowStart: number, schedulerName: string];
 const WINDOW_COLUMNS = `w.id, w.run_id AS "runId", w.scheduler_name AS "schedulerName", w.window_start AS "windowStart",
   w.window_end AS "windowEnd", w.total_tasks AS "totalTasks", w.total_time AS "totalTime", w.avg_time AS "avgTime",
   w.min_time AS "minTime", w.max_time AS "maxTime", w.total_energy AS "totalEnergy", w.total_cost AS "totalCost",
-  w.wins, w.losses, w.created_at AS "createdAt"`;
+  w.wins, w.losses, w.stats, w.created_at AS "createdAt"`;
 
 @Injectable()
 export class MetricsRepository {

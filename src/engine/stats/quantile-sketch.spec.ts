@@ -81,3 +81,17 @@ describe(QuantileSketch.name, () => {
     expect(() => sut.merge(QuantileSketch.create(0.01))).toThrow(/relative accuracy/);
   });
 });
+
+describe('QuantileSketch growth', () => {
+  it('keeps its buckets in proportion to the range seen when values arrive ever smaller or ever larger', () => {
+    for (const step of [0.99, 1 / 0.99]) {
+      const sketch = QuantileSketch.create(0.005);
+      // 2,000 values over 9 decades, one direction: about 2,100 buckets apart at 0.5%.
+      for (let i = 0; i < 2000; i++) sketch.add(1000 * step ** i * (step < 1 ? 1 : 1e-6));
+      const buckets = (sketch as unknown as { counts: Float64Array }).counts.length;
+      expect(buckets).toBeLessThanOrEqual(4 * 2100);
+      expect(sketch.count).toBe(2000);
+    }
+  });
+});
+

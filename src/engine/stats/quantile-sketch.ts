@@ -155,9 +155,12 @@ export class QuantileSketch {
   private ensure(key: number): void {
     const index = key - this.offset;
     if (index >= 0 && index < this.counts.length) return;
-    const lo = Math.min(this.offset, key - 16);
     const hi = Math.max(this.offset + this.counts.length, key + 17);
-    const grown = new Float64Array(Math.max(hi - lo, this.counts.length * 2));
+    const length = Math.max(hi - Math.min(this.offset, key - 16), this.counts.length * 2);
+    // The new room goes on the side that grew: values arriving ever smaller (a fresh window's sketch)
+    // then regrow it log times, where room always on top doubled it every 16 buckets down.
+    const lo = key < this.offset ? this.offset + this.counts.length - length : this.offset;
+    const grown = new Float64Array(length);
     grown.set(this.counts, this.offset - lo);
     this.counts = grown;
     this.offset = lo;

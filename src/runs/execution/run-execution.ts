@@ -127,7 +127,7 @@ export class RunExecution {
     this.lastFlushAt = this.lastCheckpointAt = this.clock();
     this.replayUntil = resume.replayUntil;
     this.batchStart = engine.processed;
-    this.windows = new WindowAccumulator(settings.windowSize, resume.windows);
+    this.windows = new WindowAccumulator(settings.windowSize, engine.config.stats.relativeAccuracy, resume.windows);
     this.batch = new RunBatch(tasks === null);
     // Fits that were running when the checkpoint was taken start again, with the same options.
     for (const fit of resume.fitsInFlight) this.startTraining(fit.trainedAt, fit.options);

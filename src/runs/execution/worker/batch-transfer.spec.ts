@@ -6,7 +6,7 @@ import { packBatch, transferList, unpackBatch } from './batch-transfer.js';
 /** A batch of `n` real steps (every strategy, hybrid_ml among them), with its metric windows. */
 function stepped(n: number, withTasks: boolean): RunBatch {
   const engine = SimulationEngine.create({ seed: 11, gpus: 4, learning: { mode: 'external' } });
-  const windows = new WindowAccumulator(7);
+  const windows = new WindowAccumulator(7, 0.01);
   const batch = new RunBatch(withTasks);
   for (let i = 0; i < n; i++) {
     const step = engine.step(engine.nextTask());
