@@ -5,10 +5,11 @@
 // leaderboard's p99 does not drift. Needs a PostgreSQL server (DATABASE_URL, else an embedded one).
 //
 // Options (`npm run bench:soak -- --duration 600`): --duration s (default 300), --sample s (30),
-// --warmup s (60), --retain s (the retention, 30), --prune-ms (5000), --reads-per-s (5).
+// --warmup s (60), --retain s (the retention, 30), --prune-ms (5000), --reads-per-s (5), --vacuum-s (10).
 // Deleted rows are reused once vacuumed: on a server with autovacuum off (a test server), the bench
-// vacuums the database after each sample itself, as autovacuum would (the pruned tables, and the
-// run's checkpoints, rewritten every few seconds).
+// vacuums the database itself every --vacuum-s, as autovacuum would (the pruned tables, and the
+// run's checkpoints and aggregates, rewritten every few seconds). Between two vacuums the tables
+// grow by what the run writes meanwhile, so the level they settle at scales with that interval.
 import pg from 'pg';
 import { scratchDatabase, startApp } from './support/app-process.js';
 import { intOption } from './support/cpu.js';
@@ -19,6 +20,9 @@ const WARMUP_S = intOption('warmup', 60);
 const RETAIN_S = intOption('retain', 30);
 const PRUNE_MS = intOption('prune-ms', 5000);
 const READS_PER_S = intOption('reads-per-s', 5);
+const VACUUM_S = intOption('vacuum-s', 10);
+// --tables 1: after each sample, the six largest tables with their live and dead rows.
+const TABLES = intOption('tables', 0) === 1;
 const MB = 1024 * 1024;
 
 interface Sample {
@@ -82,10 +86,23 @@ async function main(): Promise<void> {
     }
   })();
 
+  // Autovacuum's stand-in on a server that has it off.
+  let vacuums = 0;
+  const vacuumer = autovacuum
+    ? Promise.resolve()
+    : (async () => {
+        while (reading) {
+          await new Promise((r) => setTimeout(r, VACUUM_S * 1000));
+          if (!reading) break;
+          await admin.query('VACUUM');
+          vacuums++;
+        }
+      })();
+
   const samples: Sample[] = [];
   const startedAt = performance.now();
   console.log(`soak: continuous run at SIM_TICK_MS=0 for ${DURATION_S} s, retention ${RETAIN_S} s (pruned every ${PRUNE_MS} ms), leaderboard read ${READS_PER_S}/s, a sample every ${SAMPLE_S} s`);
-  console.log(autovacuum ? 'autovacuum is on: it reclaims what pruning deletes' : 'autovacuum is off on this server: the bench vacuums the database after each sample');
+  console.log(autovacuum ? 'autovacuum is on: it reclaims what pruning deletes' : `autovacuum is off on this server: the bench vacuums the database every ${VACUUM_S} s`);
   console.log('| t (s) | tasks | tasks/s | database MB | tasks+results+training MB | model_versions MB | RSS MB | leaderboard p50 / p99 ms (reads) |');
   console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   try {
@@ -113,11 +130,11 @@ async function main(): Promise<void> {
       console.log(
         `| ${t} | ${s.tasks} | ${rate.toFixed(0)} | ${s.databaseMb.toFixed(0)} | ${s.rawMb.toFixed(0)} | ${s.modelsMb.toFixed(1)} | ${s.rssMb.toFixed(0)} | ${s.p50.toFixed(1)} / ${s.p99.toFixed(1)} (${s.reads}) |`,
       );
-      if (!autovacuum) {
-        await admin.query('VACUUM');
-        // Dead rows a VACUUM could not remove (an older snapshot still sees them) are not reused.
-        const dead = await admin.query<{ n: string }>("SELECT n_dead_tup AS n FROM pg_stat_user_tables WHERE relname = 'scheduler_results'");
-        if (Number(dead.rows[0]?.n ?? 0) > 0) console.log(`(after VACUUM: ${dead.rows[0].n} dead scheduler_results rows could not be removed)`);
+      if (TABLES) {
+        const rows = await admin.query<{ t: string; live: string; dead: string; mb: string }>(
+          "SELECT relname AS t, n_live_tup AS live, n_dead_tup AS dead, round(pg_total_relation_size(relid) / 1048576.0, 1) AS mb FROM pg_stat_user_tables ORDER BY pg_total_relation_size(relid) DESC LIMIT 6",
+        );
+        console.log(`    tables: ${rows.rows.map((r) => `${r.t} ${r.mb} MB (${r.live} live, ${r.dead} dead)`).join('; ')}`);
       }
     }
     const warm = samples.find((s) => s.t >= WARMUP_S) ?? samples[0];
@@ -129,10 +146,11 @@ async function main(): Promise<void> {
     console.log(`RSS after warm-up (t=${warm.t} s) ${warm.rssMb.toFixed(0)} MB, at the end ${last.rssMb.toFixed(0)} MB (${(((last.rssMb - warm.rssMb) / warm.rssMb) * 100).toFixed(1)}%), peak ${peakRss.toFixed(0)} MB (${(((peakRss - warm.rssMb) / warm.rssMb) * 100).toFixed(1)}%); target ≤ +10%`);
     console.log(`database size: ${warm.databaseMb.toFixed(0)} MB after warm-up, ${Math.min(...half.map((s) => s.databaseMb)).toFixed(0)}–${Math.max(...half.map((s) => s.databaseMb)).toFixed(0)} MB over the second half, ${last.databaseMb.toFixed(0)} MB at the end`);
     console.log(`leaderboard p99 after warm-up: first ${warm.p99.toFixed(1)} ms, last ${last.p99.toFixed(1)} ms, max ${Math.max(...after.map((s) => s.p99)).toFixed(1)} ms`);
-    console.log(JSON.stringify({ bench: 'soak', durationS: DURATION_S, retainS: RETAIN_S, autovacuum, samples }));
+    console.log(JSON.stringify({ bench: 'soak', durationS: DURATION_S, retainS: RETAIN_S, autovacuum, vacuumS: autovacuum ? null : VACUUM_S, vacuums, samples }));
   } finally {
     reading = false;
     await reader;
+    await vacuumer;
     await admin.end();
     await app.stop();
     await db.drop();

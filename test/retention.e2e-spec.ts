@@ -99,6 +99,19 @@ describe('retention of the continuous run', () => {
     expect(after).toEqual({ ...before, tasks: processed - below, results: 7 * (processed - below), training: processed - below });
     // Windows and model metadata stay; batch runs are never touched.
     expect(after.windows).toBe(before.windows);
+    // A window whose tasks all went keeps its sums, not its statistics (the sketches); the others keep theirs.
+    const windowStats = (runId: number) =>
+      query<{ cleared: number; kept: number; old: number }>(
+        databaseUrl,
+        `SELECT count(*) FILTER (WHERE stats IS NULL)::int AS cleared, count(*) FILTER (WHERE stats IS NOT NULL)::int AS kept,
+                count(*) FILTER (WHERE window_end < $2)::int AS old FROM metrics WHERE run_id = $1`,
+        [runId, below],
+      );
+    const [stats] = await windowStats(continuous);
+    expect(stats.old).toBeGreaterThan(0);
+    expect(stats).toEqual({ cleared: stats.old, kept: after.windows - stats.old, old: stats.old });
+    expect(report.windows).toBe(stats.old);
+    expect((await windowStats(batch))[0]).toMatchObject({ cleared: 0 });
     expect(after.models).toBe(before.models);
     expect(await rowCounts(databaseUrl, batch)).toEqual(batchBefore);
     expect(batchBefore.results).toBe(7 * BATCH_TASKS);

@@ -10,13 +10,16 @@ export interface PrunedBatch {
   tasks: number;
   results: number;
   training: number;
+  /** Metric windows whose statistics were cleared (all of their tasks went). */
+  windows: number;
 }
 
 /**
  * The deletes of retention, in the write model that owns the tables (see IngestRepository): a
  * run's raw rows (tasks, scheduler_results, training_data) from its oldest up, in bounded batches,
- * and the serialised model of old model_versions (the row, its metadata, stays). Metric windows
- * are never touched. Which run, how old and how many is the caller's policy (runs/retention).
+ * with the per-window statistics (metrics.stats) of the windows whose tasks all went, and the
+ * serialised model of old model_versions (the row, its metadata, stays). Metric windows keep their
+ * other columns. Which run, how old and how many is the caller's policy (runs/retention).
  */
 @Injectable()
 export class RetentionRepository {
@@ -26,8 +29,10 @@ export class RetentionRepository {
    * Deletes the rows of the run's oldest tasks (at most `batch` of them) that were stored before
    * `cutoff` and whose task id is below `belowTaskId`, with their results and training rows, in one
    * transaction. Each statement is a range of the (run_id, task_id) indexes, bounded by the batch.
+   * The windows that ended within the range lose their statistics (a window holds at most
+   * `windowSpan` tasks, which bounds how far before the range one can start).
    */
-  async pruneOldest(runId: number, cutoff: Date, belowTaskId: number, batch: number): Promise<PrunedBatch> {
+  async pruneOldest(runId: number, cutoff: Date, belowTaskId: number, batch: number, windowSpan: number): Promise<PrunedBatch> {
     return this.db.transaction(async (m) => {
       // The oldest `batch` tasks in id order; the last of them stored before the cutoff bounds the range.
       const range = await one<{ from: number | null; through: number | null }>(
@@ -37,13 +42,21 @@ export class RetentionRepository {
           WHERE created_at < $4`,
         [runId, belowTaskId, batch, cutoff],
       );
-      if (range?.through == null || range.from == null) return { throughTaskId: null, tasks: 0, results: 0, training: 0 };
+      if (range?.through == null || range.from == null) return { throughTaskId: null, tasks: 0, results: 0, training: 0, windows: 0 };
       const params = [runId, range.from, range.through];
       const between = 'run_id = $1 AND task_id BETWEEN $2 AND $3';
       const results = await affected(m, `DELETE FROM scheduler_results WHERE ${between}`, params);
       const training = await affected(m, `DELETE FROM training_data WHERE ${between}`, params);
       const tasks = await affected(m, `DELETE FROM tasks WHERE ${between}`, params);
-      return { throughTaskId: range.through, tasks, results, training };
+      // One index range per strategy of the run (its aggregates name them), on (run_id, scheduler_name, window_start).
+      const windows = await affected(
+        m,
+        `UPDATE metrics SET stats = NULL
+          WHERE run_id = $1 AND scheduler_name = ANY (ARRAY(SELECT scheduler_name FROM strategy_aggregates WHERE run_id = $1))
+            AND window_start BETWEEN $2::int - $4::int AND $3 AND window_end <= $3 AND stats IS NOT NULL`,
+        [...params, windowSpan],
+      );
+      return { throughTaskId: range.through, tasks, results, training, windows };
     });
   }
 

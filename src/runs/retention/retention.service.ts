@@ -7,6 +7,7 @@ import { RetentionRepository } from '../../ingest/retention.repository.js';
 import { DEFAULT_ENGINE_CONFIG, type EngineConfig } from '../../engine/index.js';
 import { AppMetrics } from '../../observability/app-metrics.service.js';
 import { ContinuousRunService } from '../continuous-run.service.js';
+import type { StoredRunConfig } from '../execution/run-factory.js';
 import { RunsRepository } from '../runs.repository.js';
 
 const DAY_MS = 86_400_000;
@@ -25,6 +26,8 @@ export interface PruneReport {
   tasks: number;
   results: number;
   training: number;
+  /** Metric windows whose statistics were cleared. */
+  windows: number;
   /** Model versions whose JSON was cleared. */
   models: number;
 }
@@ -42,8 +45,8 @@ export interface PruneOptions {
  * open) deletes its raw rows older than RETAIN_DAYS, oldest first, a batch of tasks per
  * transaction, and clears the model JSON of all but the last RETAIN_MODELS versions and every
  * RETAIN_MODELS_EVERYth. What a resume from the last checkpoint reads back (the training rows of
- * the retrains it replays) is never pruned. Batch and trace runs are never touched; windows and
- * model metadata stay. The deletes go through the tables' owner (ingest/RetentionRepository).
+ * the retrains it replays) is never pruned. Batch and trace runs are never touched; windows (but
+ * for the statistics of those whose tasks went) and model metadata stay. The deletes go through the tables' owner (ingest/RetentionRepository).
  */
 @Injectable()
 export class RetentionService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -53,6 +56,7 @@ export class RetentionService implements OnApplicationBootstrap, BeforeApplicati
   private readonly retainModels: number;
   private readonly modelsEvery: number;
   private readonly everyMs: number;
+  private readonly windowSize: number;
   private timer: NodeJS.Timeout | null = null;
   private pass: Promise<PruneReport> | null = null;
   private stopped = false;
@@ -71,6 +75,7 @@ export class RetentionService implements OnApplicationBootstrap, BeforeApplicati
     this.retainModels = config.get('RETAIN_MODELS', { infer: true });
     this.modelsEvery = config.get('RETAIN_MODELS_EVERY', { infer: true });
     this.everyMs = config.get('RETAIN_PRUNE_MS', { infer: true });
+    this.windowSize = config.get('SIM_WINDOW_TASKS', { infer: true });
   }
 
   onApplicationBootstrap(): void {
@@ -107,7 +112,7 @@ export class RetentionService implements OnApplicationBootstrap, BeforeApplicati
     this.timer = setTimeout(() => {
       this.prune()
         .then((r) => {
-          if (r.batches > 0 || r.models > 0) this.logger.log(`continuous run ${r.runId}: pruned ${r.tasks} tasks, ${r.results} results, ${r.training} training rows, ${r.models} model JSONs`);
+          if (r.batches > 0 || r.models > 0) this.logger.log(`continuous run ${r.runId}: pruned ${r.tasks} tasks, ${r.results} results, ${r.training} training rows, ${r.windows} windows' statistics, ${r.models} model JSONs`);
         })
         .catch((e: Error) => this.logger.warn(`retention: ${e.message}; trying again in ${this.everyMs} ms`))
         .finally(() => this.schedule());
@@ -115,33 +120,35 @@ export class RetentionService implements OnApplicationBootstrap, BeforeApplicati
     this.timer.unref();
   }
 
-  // The run's learning settings as stored with it (its engine may step in a worker thread).
-  private async learningOf(runId: number): Promise<EngineConfig['learning']> {
-    const stored = (await this.runs.findById(runId))?.config.engine as { learning?: Partial<EngineConfig['learning']> } | undefined;
-    return { ...DEFAULT_ENGINE_CONFIG.learning, ...stored?.learning };
+  // The run's learning settings and window size as stored with it (its engine may step in a worker thread).
+  private async settingsOf(runId: number): Promise<{ learning: EngineConfig['learning']; windowSize: number }> {
+    const config = (await this.runs.findById(runId))?.config as StoredRunConfig | undefined;
+    const learning = config?.engine?.learning as Partial<EngineConfig['learning']> | undefined;
+    return { learning: { ...DEFAULT_ENGINE_CONFIG.learning, ...learning }, windowSize: config?.windowSize ?? this.windowSize };
   }
 
   private async pruneOnce({ now = new Date(), batchTasks = PRUNE_BATCH_TASKS }: PruneOptions): Promise<PruneReport> {
     const runId = this.continuous.runId;
-    const report: PruneReport = { runId, batches: 0, tasks: 0, results: 0, training: 0, models: 0 };
+    const report: PruneReport = { runId, batches: 0, tasks: 0, results: 0, training: 0, windows: 0, models: 0 };
     if (runId === null) return report;
     if (this.retainMs > 0) {
       const checkpoint = await this.runs.checkpointIndex(runId);
-      const { trainingWindow, retrainInterval } = await this.learningOf(runId);
+      const { learning: { trainingWindow, retrainInterval }, windowSize } = await this.settingsOf(runId);
       // A resume replays from the checkpoint, and each retrain it replays reads up to a training window back.
       const below = (checkpoint ?? 0) - 2 * (trainingWindow + retrainInterval);
       const cutoff = new Date(now.getTime() - this.retainMs);
       for (let i = 0; below > 0 && i < MAX_BATCHES_PER_PASS && !this.stopped; i++) {
-        const batch = await this.retention.pruneOldest(runId, cutoff, below, batchTasks);
+        const batch = await this.retention.pruneOldest(runId, cutoff, below, batchTasks, windowSize);
         if (batch.throughTaskId === null) break;
         report.batches++;
         report.tasks += batch.tasks;
         report.results += batch.results;
         report.training += batch.training;
+        report.windows += batch.windows;
       }
     }
     if (this.retainModels > 0) report.models = await this.pruneModels(runId);
-    for (const [table, rows] of [['tasks', report.tasks], ['scheduler_results', report.results], ['training_data', report.training], ['model_versions', report.models]] as const) {
+    for (const [table, rows] of [['tasks', report.tasks], ['scheduler_results', report.results], ['training_data', report.training], ['metrics', report.windows], ['model_versions', report.models]] as const) {
       this.metrics?.pruned(table, rows);
     }
     return report;
