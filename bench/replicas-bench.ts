@@ -4,9 +4,11 @@
 //  2. the continuous run's rate (SIM_TICK_MS=0), alone and under 100 connections of mixed reads;
 //  3. batch throughput: BENCH_RUNS runs of BENCH_RUN_TASKS tasks over one worker replica, then two.
 // BENCH_TABLES=health,continuous,throughput picks some of them; SIM_WORKER_THREADS is passed to the
-// replicas (false: batch runs step on the main thread, to compare).
+// replicas (false: batch runs step on the main thread, to compare). The first two tables say how many
+// cores were busy meanwhile: the whole machine, the replica (all its threads) and PostgreSQL.
 import autocannon from 'autocannon';
 import { scratchDatabase, startApp, waitForRun, type AppProcess } from './support/app-process.js';
+import { formatCores, measureCores, type CoresUsed } from './support/proc-cpu.js';
 
 const BATCH_TASKS = Number(process.env.BENCH_TASKS ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 4);
@@ -50,27 +52,34 @@ async function healthDuringBatch(): Promise<void> {
   const app = await startApp(db.url, BASE_ENV);
   try {
     await loopDelay(app.url);
+    const pid = app.child.pid!;
+    let cores = measureCores(pid);
     const idle = await health(app.url, 5);
+    const idleCores = cores();
     const idleLoop = await loopDelay(app.url);
     const since = performance.now();
     const id = await postRun(app.url, BATCH_TASKS, 7);
     // Measured while the batch runs (it takes longer than this on this machine).
     await sleep(500);
     await loopDelay(app.url);
+    cores = measureCores(pid);
     const busy = await health(app.url, 5);
+    const busyCores = cores();
     const busyLoop = await loopDelay(app.url);
     // The event loop alone, without the load generator competing for the cores.
+    cores = measureCores(pid);
     await sleep(3000);
+    const quietCores = cores();
     const quietLoop = await loopDelay(app.url);
     const done = await waitForRun(app.url, id, since);
     console.log('\n/health while a batch runs on the same replica (10 connections, 5 s each); event-loop delay of its main thread');
-    console.log('| | req/s | p50 | p99 | loop delay p99 | loop delay max |');
-    console.log('| --- | --- | --- | --- | --- | --- |');
-    const row = (what: string, r: autocannon.Result | null, loop: { p99: number; max: number }) =>
-      console.log(`| ${what} | ${r ? Math.round(r.requests.average) : '–'} | ${r ? ms(r.latency.p50) : '–'} | ${r ? ms(r.latency.p99) : '–'} | ${ms(loop.p99)} | ${ms(loop.max)} |`);
-    row('idle', idle, idleLoop);
-    row(`batch of ${BATCH_TASKS} running`, busy, busyLoop);
-    row('batch running, no requests (3 s)', null, quietLoop);
+    console.log('| | req/s | p50 | p99 | loop delay p99 | loop delay max | cores busy: machine / replica / PostgreSQL |');
+    console.log('| --- | --- | --- | --- | --- | --- | --- |');
+    const row = (what: string, r: autocannon.Result | null, loop: { p99: number; max: number }, c: CoresUsed) =>
+      console.log(`| ${what} | ${r ? Math.round(r.requests.average) : '–'} | ${r ? ms(r.latency.p50) : '–'} | ${r ? ms(r.latency.p99) : '–'} | ${ms(loop.p99)} | ${ms(loop.max)} | ${formatCores(c)} |`);
+    row('idle', idle, idleLoop, idleCores);
+    row(`batch of ${BATCH_TASKS} running`, busy, busyLoop, busyCores);
+    row('batch running, no requests (3 s)', null, quietLoop, quietCores);
     console.log(`(the batch took ${(done / 1000).toFixed(1)} s: ${Math.round(BATCH_TASKS / (done / 1000))} tasks/s)`);
   } finally {
     await app.stop();
@@ -83,12 +92,15 @@ async function continuousUnderLoad(): Promise<void> {
   const app = await startApp(db.url, { ...BASE_ENV, SIM_AUTOSTART: 'true', SIM_TICK_MS: '0' });
   try {
     await sleep(3000);
-    const rate = async (during: Promise<unknown>): Promise<number> => {
+    const pid = app.child.pid!;
+    const rate = async (during: () => Promise<unknown>): Promise<[number, CoresUsed]> => {
       const [t0, n0] = [performance.now(), await continuousTasks(app.url)];
-      await during;
-      return ((await continuousTasks(app.url)) - n0) / ((performance.now() - t0) / 1000);
+      const cores = measureCores(pid);
+      await during();
+      const used = cores();
+      return [((await continuousTasks(app.url)) - n0) / ((performance.now() - t0) / 1000), used];
     };
-    const alone = await rate(sleep(LOAD_S * 1000));
+    const [alone, aloneCores] = await rate(() => sleep(LOAD_S * 1000));
     const requests: autocannon.Request[] = [
       { method: 'GET', path: '/api/metrics/leaderboard' },
       { method: 'GET', path: '/api/results/comparative?limit=50' },
@@ -96,12 +108,12 @@ async function continuousUnderLoad(): Promise<void> {
       { method: 'GET', path: '/api/training/stats' },
     ];
     let load: autocannon.Result | undefined;
-    const loaded = await rate(autocannon({ url: app.url, connections: 100, duration: LOAD_S, requests }).then((r) => (load = r)));
+    const [loaded, loadedCores] = await rate(() => autocannon({ url: app.url, connections: 100, duration: LOAD_S, requests }).then((r) => (load = r)));
     console.log(`\nthe continuous run (SIM_TICK_MS=0), ${LOAD_S} s each`);
-    console.log('| | tasks/s | reads/s | read p99 |');
-    console.log('| --- | --- | --- | --- |');
-    console.log(`| alone | ${Math.round(alone)} | – | – |`);
-    console.log(`| 100 connections of reads | ${Math.round(loaded)} (${((100 * loaded) / alone).toFixed(0)}%) | ${Math.round(load!.requests.average)} | ${ms(load!.latency.p99)} |`);
+    console.log('| | tasks/s | reads/s | read p99 | cores busy: machine / replica / PostgreSQL |');
+    console.log('| --- | --- | --- | --- | --- |');
+    console.log(`| alone | ${Math.round(alone)} | – | – | ${formatCores(aloneCores)} |`);
+    console.log(`| 100 connections of reads | ${Math.round(loaded)} (${((100 * loaded) / alone).toFixed(0)}%) | ${Math.round(load!.requests.average)} | ${ms(load!.latency.p99)} | ${formatCores(loadedCores)} |`);
   } finally {
     await app.stop();
     await db.drop();
