@@ -1,47 +1,19 @@
 import { HttpException, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { LRUCache } from 'lru-cache';
 import { onRunEvent, RUN_DATA_CHANGED } from '../runs/run-events.js';
 import { CacheService } from './cache.service.js';
+import { HeldAnswers, type AnswerOrigin, type Held } from './held-answers.js';
 import { RunVersions } from './run-versions.js';
-import { share } from './shared-answer.js';
 
 // After the cache failed a call, reads go straight to PostgreSQL for this long instead of each
 // paying the cache timeout again.
 const BYPASS_AFTER_FAILURE_MS = 1000;
-// Answers kept in process memory, one per read (its latest version), the most recently used
-// first: up to this many list items in all (a comparative page of 1,000 tasks is ~2 MB, so at
-// most ~40 MB).
-const LOCAL_ITEMS = 20_000;
 // After a refresh failed (PostgreSQL away), the last answer is still given for this long past its
 // TTL, and the refresh is tried again at most this often.
 const STALE_IF_ERROR_MS = 60_000;
 const RETRY_AFTER_FAILURE_MS = 1000;
 // How long a shutdown waits for the refreshes running (a database that is away must not hold it up).
 const SHUTDOWN_WAIT_MS = 5000;
-const localSize = (held: Held): number => {
-  const value = held.value as { items?: unknown } | null;
-  const items = Array.isArray(value) ? value : typeof value === 'object' && value !== null ? value.items : undefined;
-  return 1 + (Array.isArray(items) ? items.length : 0);
-};
-
-/** The read an answer kept in process memory answers: its run, the run's version then, and the read. */
-export interface AnswerOrigin {
-  readonly runId: number;
-  readonly version: number;
-  /** The read, whatever the version: `run:<id>:<name>:<params>`. */
-  readonly read: string;
-}
-
-/** The latest answer this process holds for one read, and what it knows of it. */
-interface Held {
-  readonly value: unknown;
-  readonly version: number;
-  /** When its computation started (by the service's clock): its data is at least this recent. */
-  readonly at: number;
-  /** A refresh of it failed since: given longer (STALE_IF_ERROR_MS), refreshed no sooner than this. */
-  failedUntil?: number;
-}
 
 /** What the shared cache holds under a versioned key: the answer, and when its computation started. */
 interface Stored {
@@ -72,7 +44,8 @@ const isStored = (value: unknown): value is Stored => typeof value === 'object' 
  * this process knows), and what is computed meanwhile is kept in memory only. Off (CACHE_TTL_S=0),
  * reads keep only the sharing of concurrent computations.
  *
- * Answers kept in process memory are frozen (see share).
+ * Answers kept in process memory are HeldAnswers'. `originOf` and `current` are the HTTP fast path's
+ * port to them (`CachedAnswers` in src/http/fast-path/answer-shortcut.ts): no I/O.
  */
 @Injectable()
 export class RunCacheService implements OnModuleInit, BeforeApplicationShutdown {
@@ -84,9 +57,7 @@ export class RunCacheService implements OnModuleInit, BeforeApplicationShutdown 
   private readonly inFlight = new Map<string, Promise<unknown>>();
   // Background refreshes, by read.
   private readonly refreshes = new Map<string, Promise<void>>();
-  private readonly held: LRUCache<string, Held>;
-  // Where each answer kept in memory came from.
-  private readonly origins = new WeakMap<object, AnswerOrigin | null>();
+  private readonly held = new HeldAnswers();
   private bypassUntil = 0;
   private closing = false;
   /** Reads answered from process memory, fresh or stale (hits in the shared cache are counted by CacheService). */
@@ -101,7 +72,6 @@ export class RunCacheService implements OnModuleInit, BeforeApplicationShutdown 
   ) {
     this.ttlMs = cache.ttlMs;
     this.off = cache.ttlMs === 0;
-    this.held = new LRUCache({ maxSize: LOCAL_ITEMS, sizeCalculation: localSize });
     this.versions = new RunVersions(cache, () => this.clock());
   }
 
@@ -166,14 +136,15 @@ export class RunCacheService implements OnModuleInit, BeforeApplicationShutdown 
    */
   private load<T>(read: string, runId: number, version: number, key: string, compute: () => Promise<T>, shared: boolean): Promise<T> {
     return this.once(key, async () => {
+      const origin: AnswerOrigin = { runId, version, read };
       const stored = shared ? await this.cache.get<unknown>(key) : undefined;
       if (isStored(stored) && this.clock() - stored.at < this.ttlMs) {
-        this.keep(read, runId, version, stored.answer, stored.at);
+        this.held.keep(origin, stored.answer, stored.at);
         return stored.answer as T;
       }
       const at = this.clock();
       const value = await compute();
-      this.keep(read, runId, version, value, at);
+      this.held.keep(origin, value, at);
       // Storing must not hold the answer back when the cache is slow.
       if (shared) void this.cache.set(key, { at, answer: value } satisfies Stored);
       return value;
@@ -197,7 +168,7 @@ export class RunCacheService implements OnModuleInit, BeforeApplicationShutdown 
     this.counters.refreshFailures++;
     // The read itself is now an error (the run was deleted, say): that is the answer to give.
     if (error instanceof HttpException && error.getStatus() < 500) {
-      if (this.held.peek(read) === held) this.held.delete(read);
+      this.held.drop(read, held);
       return;
     }
     if (held.failedUntil === undefined) this.logger.warn(`refreshing ${read} failed (${error.message}): its last answer is given meanwhile`);
@@ -231,22 +202,9 @@ export class RunCacheService implements OnModuleInit, BeforeApplicationShutdown 
     return run;
   }
 
-  private keep(read: string, runId: number, version: number, value: unknown, at: number): void {
-    const held = this.held.peek(read);
-    // A slow computation of an earlier version must not replace a later answer.
-    if (held && (held.version > version || (held.version === version && held.at > at))) return;
-    if (typeof value === 'object' && value !== null) {
-      share(value);
-      // One object kept for two reads (a shared constant) cannot tell which read it answers.
-      const known = this.origins.get(value);
-      this.origins.set(value, known === undefined || known?.read === read ? { runId, version, read } : null);
-    }
-    this.held.set(read, { value, version, at });
-  }
-
   /** Where an answer wrap gave (and keeps) came from: the read to ask `current` about later. */
   originOf(answer: object): AnswerOrigin | undefined {
-    return this.origins.get(answer) ?? undefined;
+    return this.held.originOf(answer);
   }
 
   /**

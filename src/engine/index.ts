@@ -29,7 +29,8 @@ export { Machine, type MachineState, type Outcome, type Utilization } from './ma
 export { oracleDecision, type OracleDecision } from './machine/oracle.js';
 export { fitForestFromRows, RegressionForest, type ForestRow, type RegressionForestJson } from './ml/forest/regression-forest.js';
 export { RngStreams, type Rng, type RngStreamsState } from './random/rng-streams.js';
-export { SimulationEngine, type EngineOptions, type StrategyReport } from './simulation-engine.js';
+export type { StrategyReport } from './report.js';
+export { SimulationEngine, type EngineOptions } from './simulation-engine.js';
 export {
   StrategyStats,
   type DistributionSummary,

@@ -1,21 +1,21 @@
 import { resolveEngineConfig, type DeepPartial, type EngineConfig } from './config.js';
-import { EngineError, UnknownStrategyError } from './errors.js';
+import { UnknownStrategyError } from './errors.js';
 import { expectEngineState, type EngineState, type EngineTimings, type LaneSample, type PlacementResult, type StepResult } from './engine-state.js';
+import { checkedDecision, type Lane } from './lane.js';
 import { ModelManager, type ModelDetails } from './learning/model-manager.js';
 import type { ModelInfo } from './learning/model-slot.js';
 import { isRetrainPoint, retrainLagAt } from './learning/retrain-schedule.js';
 import { TrainingWindow, type TrainingRow } from './learning/training-window.js';
 import { Machine, type Outcome, type Utilization } from './machine/machine.js';
 import { oracleDecision } from './machine/oracle.js';
+import { placementReasons, placeSequence, placeTask } from './placement.js';
 import { RngStreams } from './random/rng-streams.js';
+import { laneReports, laneStatsStates, laneSummaries, type StrategyReport } from './report.js';
 import { ORACLE_STRATEGY_NAME, strategyDefinition, strategyNames } from './strategies/registry.js';
-import type { Decision, Strategy, StrategyEnv, StrategyReason } from './strategies/strategy.js';
-import { StrategyStats, type SchedulingSummary, type StrategyStatsState, type StrategySummary } from './stats/strategy-stats.js';
+import type { Strategy, StrategyEnv, StrategyReason } from './strategies/strategy.js';
+import { StrategyStats, type StrategyStatsState, type StrategySummary } from './stats/strategy-stats.js';
 import { generateTask } from './workload/generate-task.js';
 import type { Task } from './workload/task.js';
-
-/** A strategy's leaderboard line with its scheduling metrics. */
-export type StrategyReport = StrategySummary & { readonly scheduling: SchedulingSummary };
 
 /** Options that do not belong in the saved state. */
 export interface EngineOptions {
@@ -29,18 +29,10 @@ function streamNames(): string[] {
   return ['workload', ...strategyNames().flatMap((name) => [`strategy.${name}`, `learner.${name}`])];
 }
 
-interface Lane {
-  readonly name: string;
-  readonly strategy: Strategy;
-  readonly machine: Machine;
-  readonly stats: StrategyStats;
-  readonly competes: boolean;
-  elapsedMs: number;
-}
-
 /**
  * Runs every configured strategy side by side on one task stream, each on its own machine
  * (DESIGN.md "The simulation model"). Deterministic from its seed, resumable from `snapshot()`.
+ * Placement without stepping is placement.ts's, the reports report.ts's, over this engine's lanes.
  */
 export class SimulationEngine {
   private lanes: Lane[] = [];
@@ -128,7 +120,7 @@ export class SimulationEngine {
     for (const lane of this.lanes) {
       const started = this.profile ? performance.now() : 0;
       const ctx = { machine: lane.machine, oracle };
-      const decision = this.checked(lane.name, lane.strategy.decide(task, ctx));
+      const decision = checkedDecision(lane.name, lane.strategy.decide(task, ctx), this.config);
       // The devices' free times as the task arrives, for the step's sample (windows feed their stats from it as here).
       const cpuFree = lane.machine.cpuFree;
       const gpuFree = counted ? lane.machine.gpuFree.slice() : null;
@@ -161,21 +153,12 @@ export class SimulationEngine {
 
   /** Every strategy's decision for `task` on the current machines; changes no state at all. */
   placement(task: Task): PlacementResult {
-    const oracle = oracleDecision(task, this.config.machine);
-    const placements: Record<string, Outcome> = {};
-    for (const lane of this.lanes) {
-      const decision = this.checked(lane.name, lane.strategy.preview(task, { machine: lane.machine, oracle }));
-      placements[lane.name] = lane.machine.evaluate(task, decision.f, decision.gpu);
-    }
-    return { task, oracle, placements };
+    return placeTask(this.lanes, task, this.config);
   }
 
   /** Why each strategy that can say so would place `task` as `placement` does; changes no state. */
   reasons(task: Task): Record<string, StrategyReason> {
-    const oracle = oracleDecision(task, this.config.machine);
-    const out: Record<string, StrategyReason> = {};
-    for (const lane of this.lanes) if (lane.strategy.explain) out[lane.name] = lane.strategy.explain(task, { machine: lane.machine, oracle });
-    return out;
+    return placementReasons(this.lanes, task, this.config);
   }
 
   /**
@@ -185,31 +168,22 @@ export class SimulationEngine {
    * Changes no state of the engine.
    */
   placementSequence(tasks: readonly Task[]): PlacementResult[] {
-    const forks = this.lanes.map((lane) => this.fork(lane));
-    return tasks.map((task) => {
-      const oracle = oracleDecision(task, this.config.machine);
-      const placements: Record<string, Outcome> = {};
-      for (const fork of forks) {
-        const decision = this.checked(fork.name, fork.strategy.decide(task, { machine: fork.machine, oracle }));
-        placements[fork.name] = fork.machine.run(task, decision.f, decision.gpu);
-      }
-      return { task, oracle, placements };
-    });
+    return placeSequence(this.lanes, tasks, this.config);
   }
 
   /** Leaderboard lines, in config order. */
   summary(): StrategySummary[] {
-    return this.lanes.map((lane) => lane.stats.summary(lane.name));
+    return laneSummaries(this.lanes);
   }
 
   /** Every strategy's accumulators as JSON, in config order (what `snapshot().stats` holds, alone). */
   statsState(): Record<string, StrategyStatsState> {
-    return Object.fromEntries(this.lanes.map((lane) => [lane.name, lane.stats.toJSON()]));
+    return laneStatsStates(this.lanes);
   }
 
   /** Leaderboard lines with each strategy's scheduling metrics (makespan, utilisation, backlog), in config order. */
   report(): StrategyReport[] {
-    return this.lanes.map((lane) => ({ ...lane.stats.summary(lane.name), scheduling: lane.stats.scheduling(this.config.gpus) }));
+    return laneReports(this.lanes, this.config.gpus);
   }
 
   /** Per-device utilisation of one strategy's machine. */
@@ -302,22 +276,9 @@ export class SimulationEngine {
     return { name, strategy: make(env), machine, stats, competes: name !== ORACLE_STRATEGY_NAME, elapsedMs: 0 };
   }
 
-  // A throwaway copy of a lane's strategy and machine.
-  private fork(lane: Lane): { name: string; strategy: Strategy; machine: Machine } {
-    return { name: lane.name, strategy: lane.strategy.fork(), machine: Machine.restore(this.config.machine, lane.machine.toJSON()) };
-  }
-
   private laneOf(name: string): Lane {
     const lane = this.lanes.find((l) => l.name === name);
     if (lane === undefined) throw new UnknownStrategyError(name);
     return lane;
-  }
-
-  private checked(name: string, decision: Decision): Decision {
-    const { f, gpu } = decision;
-    if (!(f >= 0 && f <= 1) || !Number.isInteger(gpu) || gpu < 0 || gpu >= this.config.gpus) {
-      throw new EngineError('SIMULATION.INVALID_DECISION', `Strategy "${name}" decided f=${f}, gpu=${gpu}`);
-    }
-    return decision;
   }
 }

@@ -17,6 +17,16 @@ const outcome = (completionTime: number, execTime: number): Outcome => ({
   cost: execTime / 7,
 });
 
+/** `merged`: one accumulator fed `a`, merged with one fed `b`; `whole`: one accumulator fed both, in order. */
+function mergedAndWhole<T>(feed: (stats: StrategyStats, items: T[]) => void, a: T[], b: T[]): { merged: StrategyStats; whole: StrategyStats } {
+  const [merged, right, whole] = [0, 1, 2].map(() => StrategyStats.create(0.005));
+  feed(merged, a);
+  feed(right, b);
+  feed(whole, [...a, ...b]);
+  merged.merge(right);
+  return { merged, whole };
+}
+
 const task = fc.record({ exec: fc.double({ min: 0.01, max: 1000, noNaN: true }), wait: fc.double({ min: 0, max: 1000, noNaN: true }), won: fc.boolean() });
 
 describe(StrategyStats.name, () => {
@@ -24,16 +34,10 @@ describe(StrategyStats.name, () => {
     fc.assert(
       fc.property(fc.array(task, { maxLength: 100 }), fc.array(task, { maxLength: 100 }), (a, b) => {
         const feed = (stats: StrategyStats, ts: typeof a) => ts.forEach((t) => stats.add(outcome(t.exec + t.wait, t.exec), t.exec / 2, t.won));
-        const left = StrategyStats.create(0.005);
-        const right = StrategyStats.create(0.005);
-        const whole = StrategyStats.create(0.005);
-        feed(left, a);
-        feed(right, b);
-        feed(whole, [...a, ...b]);
 
-        left.merge(right);
+        const { merged, whole } = mergedAndWhole(feed, a, b);
 
-        const { sums, ...rest } = left.toJSON();
+        const { sums, ...rest } = merged.toJSON();
         const { sums: wholeSums, ...wholeRest } = whole.toJSON();
         expect(rest).toEqual(wholeRest);
         sums.forEach((sum, i) => expect(sum).toBeCloseTo(wholeSums[i], 6));
@@ -52,18 +56,12 @@ describe(StrategyStats.name, () => {
       });
     const a: [number, number, number | null][] = [[4, 9, 1], [5, 8, null]];
     const b: [number, number, number | null][] = [[2, 12, 0], [7, 10, 1]];
-    const left = StrategyStats.create(0.005);
-    const right = StrategyStats.create(0.005);
-    const whole = StrategyStats.create(0.005);
-    feed(left, a);
-    feed(right, b);
-    feed(whole, [...a, ...b]);
 
-    left.merge(right);
+    const { merged, whole } = mergedAndWhole(feed, a, b);
 
-    expect(left.toJSON().scheduling).toEqual(whole.toJSON().scheduling);
-    expect(left.scheduling(2)).toEqual(whole.scheduling(2));
-    expect(left.devices).toBe(3);
+    expect(merged.toJSON().scheduling).toEqual(whole.toJSON().scheduling);
+    expect(merged.scheduling(2)).toEqual(whole.scheduling(2));
+    expect(merged.devices).toBe(3);
   });
 
   it('reports percentiles by the linear rule on request', () => {
