@@ -18,6 +18,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { DEFAULT_ENGINE_CONFIG, StrategyStats, type Outcome } from '../src/engine/index.js';
+import { encodeAggregates } from '../src/ingest/encoded-batch.js';
 import { upsertAggregates } from '../src/ingest/flush-statements.js';
 import { scratchDatabase, startApp } from './support/app-process.js';
 import { intOption, option } from './support/cpu.js';
@@ -81,7 +82,7 @@ async function buildAggregates(client: pg.Client, runId: number, tasks: number):
   );
   await pipeline(copy, feed);
   const queryable = { query: (text: string, params?: unknown[]) => client.query(text, params) };
-  await upsertAggregates(queryable, runId, { throughTask: tasks, stats: Object.fromEntries([...stats].map(([name, s]) => [name, s.toJSON()])) });
+  await upsertAggregates(queryable, runId, encodeAggregates({ throughTask: tasks, stats: Object.fromEntries([...stats].map(([name, s]) => [name, s.toJSON()])) }));
 }
 
 // CPU time (user + system) a process has used, ms (Linux /proc, 100 ticks a second): on a shared

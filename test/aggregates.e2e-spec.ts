@@ -1,4 +1,5 @@
 import { SimulationEngine, type StrategyStatsState } from '../src/engine/index.js';
+import { encodeBatch } from '../src/ingest/encoded-batch.js';
 import { IngestRepository } from '../src/ingest/ingest.repository.js';
 import { RunBatch } from '../src/ingest/run-batch.js';
 import { query } from './support/database.js';
@@ -117,7 +118,7 @@ describe('running aggregates of a run', () => {
     const flush = async (throughTask: number, stats: Record<string, StrategyStatsState>) => {
       const batch = new RunBatch(true);
       batch.aggregates = { throughTask, stats };
-      await ingest.flush(runId, batch, true, async () => undefined);
+      await ingest.flush(encodeBatch(runId, batch), true, async () => undefined);
     };
     const replayed = Object.fromEntries(before.map((a) => [a.scheduler_name, a.state]));
 
@@ -148,12 +149,12 @@ describe('running aggregates of a run', () => {
     const secondAtCommit = new Promise<void>((resolve) => (secondWaits = resolve));
 
     // As RunStore does: the later flush's transaction waits for the earlier one's commit.
-    const later = ingest.flush(runId, second, true, async () => {
+    const later = ingest.flush(encodeBatch(runId, second), true, async () => {
       secondWaits();
       await firstCommit;
     });
     await secondAtCommit;
-    await ingest.flush(runId, first, true, async () => undefined);
+    await ingest.flush(encodeBatch(runId, first), true, async () => undefined);
     firstCommitted();
     await later;
 

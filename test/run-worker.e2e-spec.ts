@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { threadId } from 'node:worker_threads';
-import type { RunBatch } from '../src/ingest/run-batch.js';
+import { encodeBatch, type EncodedBatch } from '../src/ingest/encoded-batch.js';
+import { RunBatch } from '../src/ingest/run-batch.js';
 import { FencedError } from '../src/runs/execution/fence.js';
 import { RunExecution, type RunDeps, type RunSettings } from '../src/runs/execution/run-execution.js';
 import { runParts, type RunSource } from '../src/runs/execution/run-source.js';
@@ -30,7 +31,7 @@ function source(tasks: number, seed = 5): RunSource {
 }
 
 interface Written {
-  batch: RunBatch;
+  batch: EncodedBatch;
   progress: RunProgress;
 }
 
@@ -39,10 +40,11 @@ function recorder(before?: (call: number, progress: RunProgress) => Promise<void
   const written: Written[] = [];
   let calls = 0;
   const writer = {
-    flush: async (_runId: number, batch: RunBatch, progress: RunProgress, _mayExist: boolean, previous: () => Promise<void> = async () => undefined) => {
+    // A run in a worker thread sends its batches encoded; one stepped here hands over RunBatches, encoded as RunStore does.
+    flush: async (runId: number, batch: RunBatch | EncodedBatch, progress: RunProgress, _mayExist: boolean, previous: () => Promise<void> = async () => undefined) => {
       await before?.(calls++, progress);
       await previous();
-      written.push({ batch, progress: JSON.parse(JSON.stringify(progress)) as RunProgress });
+      written.push({ batch: batch instanceof RunBatch ? encodeBatch(runId, batch) : batch, progress: JSON.parse(JSON.stringify(progress)) as RunProgress });
     },
     trainingRowsUpTo: async () => [],
     insertModelVersion: async () => undefined,

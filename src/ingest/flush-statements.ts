@@ -4,25 +4,28 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
 import { execute, type Queryable } from '../database/sql.js';
-import { ORACLE_STRATEGY_NAME } from '../engine/index.js';
-import type { AggregatesSnapshot, RunBatch } from './run-batch.js';
+import { RESULT_COLUMNS, type EncodedBatch, type TaskParams } from './encoded-batch.js';
 
 // The statements of one flush, run inside its transaction by IngestRepository.flush: bulk
-// inserts (unnest, or COPY for results) that skip rows already stored.
+// inserts (unnest, or COPY for results) that skip rows already stored. Their parameters come
+// encoded (encoded-batch.ts): nothing here builds a row.
 
-/** A batch's rows: its tasks (generated runs), every strategy's results, the labels and any closed windows. */
-export async function writeBatch(m: EntityManager, runId: number, batch: RunBatch, copyResults: boolean): Promise<void> {
-  if (batch.size > 0) {
-    if (batch.withTasks) await insertTasks(m, runId, batch);
-    if (copyResults) await copyResultRows(m, runId, batch);
-    else await insertResults(m, runId, batch);
-    await insertTraining(m, runId, batch);
+/**
+ * A batch's rows: its tasks (generated runs), every strategy's results, the labels and any closed
+ * windows. Results go by COPY straight into their table when none of them can exist yet
+ * (`copyResults`); otherwise by COPY into a temporary table and INSERT … ON CONFLICT DO NOTHING
+ * from there, so both ways read the same COPY text.
+ */
+export async function writeBatch(m: EntityManager, batch: EncodedBatch, copyResults: boolean): Promise<void> {
+  const runId = batch.runId;
+  if (batch.tasks) await insertTasks(m, runId, batch.tasks);
+  if (batch.results) {
+    if (copyResults) await copyResultRows(m, 'scheduler_results', batch.results);
+    else await insertResults(m, batch.results);
   }
-  if (batch.windows.length > 0) await insertWindows(m, runId, batch);
+  if (batch.training) await insertTraining(m, runId, batch.training);
+  if (batch.windows) await insertWindows(m, runId, batch.windows);
 }
-
-// Indices into StrategyStatsState.sums: completion, exec, wait, energy, cost, regret.
-const SUMS = 6;
 
 /**
  * Every strategy's accumulators, as a snapshot (not an increment): a replayed flush writes the
@@ -31,9 +34,7 @@ const SUMS = 6;
  * flush runs it only once the flush before it has committed (see IngestRepository.flush), or two
  * flushes in flight would each wait for the other.
  */
-export async function upsertAggregates(m: Queryable, runId: number, snapshot: AggregatesSnapshot): Promise<void> {
-  const entries = Object.entries(snapshot.stats);
-  const sum = (i: number) => entries.map(([, s]) => s.sums[i]);
+export async function upsertAggregates(m: Queryable, runId: number, aggregates: NonNullable<EncodedBatch['aggregates']>): Promise<void> {
   await execute(
     m,
     `INSERT INTO strategy_aggregates (run_id, through_task, scheduler_name, tasks, sum_completion, sum_exec, sum_wait, sum_energy, sum_cost,
@@ -45,71 +46,51 @@ export async function upsertAggregates(m: Queryable, runId: number, snapshot: Ag
        sum_wait = EXCLUDED.sum_wait, sum_energy = EXCLUDED.sum_energy, sum_cost = EXCLUDED.sum_cost, sum_regret = EXCLUDED.sum_regret,
        wins = EXCLUDED.wins, losses = EXCLUDED.losses, state = EXCLUDED.state
      WHERE strategy_aggregates.through_task < EXCLUDED.through_task`,
-    [
-      runId,
-      snapshot.throughTask,
-      entries.map(([name]) => name),
-      entries.map(([, s]) => s.count),
-      ...Array.from({ length: SUMS }, (_, i) => sum(i)),
-      entries.map(([, s]) => s.wins),
-      // Every non-oracle result that is not a win lost to another strategy on its task.
-      entries.map(([name, s]) => (name === ORACLE_STRATEGY_NAME ? 0 : s.count - s.wins)),
-      entries.map(([, s]) => JSON.stringify(s)),
-    ],
+    [runId, aggregates.throughTask, ...aggregates.params],
   );
 }
 
 /** A batch's tasks (trace runs store theirs up front with it too). */
-export async function insertTasks(m: EntityManager, runId: number, b: RunBatch): Promise<void> {
-  const t = b.tasks;
+export async function insertTasks(m: Queryable, runId: number, params: TaskParams): Promise<void> {
   await execute(
     m,
     `INSERT INTO tasks (run_id, task_id, size, compute_intensity, memory_required, duration_estimate, arrival_time, dependencies)
      SELECT $1, u.* FROM unnest($2::int[], $3::int[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::text[]::jsonb[]) AS u
      ON CONFLICT (run_id, task_id) DO NOTHING`,
-    [runId, t.taskId, t.size, t.computeIntensity, t.memoryRequired, t.durationEstimate, t.arrivalTime, t.dependencies],
+    [runId, ...params],
   );
 }
 
-async function insertResults(m: EntityManager, runId: number, b: RunBatch): Promise<void> {
-  const r = b.results;
+async function copyResultRows(m: EntityManager, table: string, text: Uint8Array): Promise<void> {
+  const client = (await m.queryRunner!.connect()) as PoolClient;
+  const stream = client.query(copyFrom(`COPY ${table} (${RESULT_COLUMNS}) FROM STDIN`));
+  // A view of the text's own buffer, written as it is: no copy on this thread.
+  await pipeline(Readable.from([Buffer.from(text.buffer, text.byteOffset, text.byteLength)]), stream);
+}
+
+// The temporary table lives until the transaction ends (committed or rolled back), on its connection only.
+async function insertResults(m: EntityManager, text: Uint8Array): Promise<void> {
+  await execute(m, `CREATE TEMPORARY TABLE flush_results ON COMMIT DROP AS SELECT ${RESULT_COLUMNS} FROM scheduler_results WITH NO DATA`);
+  await copyResultRows(m, 'flush_results', text);
   await execute(
     m,
-    `INSERT INTO scheduler_results (run_id, task_id, scheduler_name, gpu_fraction, cpu_fraction, gpu_id, exec_time, wait_time,
-                                    completion_time, start_time, finish_time, energy_consumption, execution_cost, won)
-     SELECT $1, u.* FROM unnest($2::int[], $3::varchar[], $4::float8[], $5::float8[], $6::smallint[], $7::float8[], $8::float8[],
-                                $9::float8[], $10::float8[], $11::float8[], $12::float8[], $13::float8[], $14::boolean[]) AS u
+    `INSERT INTO scheduler_results (${RESULT_COLUMNS}) SELECT ${RESULT_COLUMNS} FROM flush_results
      ON CONFLICT (run_id, task_id, scheduler_name) DO NOTHING`,
-    [runId, r.taskId, r.schedulerName, r.gpuFraction, r.cpuFraction, r.gpuId, r.execTime, r.waitTime, r.completionTime, r.startTime, r.finishTime, r.energy, r.cost, r.won],
   );
 }
 
-async function copyResultRows(m: EntityManager, runId: number, b: RunBatch): Promise<void> {
-  const client = (await m.queryRunner!.connect()) as PoolClient;
-  const stream = client.query(
-    copyFrom(
-      `COPY scheduler_results (run_id, task_id, scheduler_name, gpu_fraction, cpu_fraction, gpu_id, exec_time, wait_time,
-                               completion_time, start_time, finish_time, energy_consumption, execution_cost, won) FROM STDIN`,
-    ),
-  );
-  await pipeline(Readable.from(resultLines(runId, b)), stream);
-}
-
-async function insertTraining(m: EntityManager, runId: number, b: RunBatch): Promise<void> {
-  const t = b.training;
-  const [size, ci, mem, mps, ctm] = t.features;
+async function insertTraining(m: EntityManager, runId: number, params: string[]): Promise<void> {
   await execute(
     m,
     `INSERT INTO training_data (run_id, task_id, size, compute_intensity, memory_required, memory_per_size, compute_to_memory,
                                 optimal_gpu_fraction, optimal_time)
      SELECT $1, u.* FROM unnest($2::int[], $3::int[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::float8[]) AS u
      ON CONFLICT (run_id, task_id) DO NOTHING`,
-    [runId, t.taskId, size, ci, mem, mps, ctm, t.label, t.optimalTime],
+    [runId, ...params],
   );
 }
 
-async function insertWindows(m: EntityManager, runId: number, b: RunBatch): Promise<void> {
-  const col = <K extends keyof RunBatch['windows'][number]>(k: K) => b.windows.map((w) => w[k]);
+async function insertWindows(m: EntityManager, runId: number, params: string[]): Promise<void> {
   await execute(
     m,
     `INSERT INTO metrics (run_id, scheduler_name, window_start, window_end, total_tasks, total_time, avg_time, min_time, max_time,
@@ -117,38 +98,6 @@ async function insertWindows(m: EntityManager, runId: number, b: RunBatch): Prom
      SELECT $1, u.* FROM unnest($2::varchar[], $3::int[], $4::int[], $5::int[], $6::float8[], $7::float8[], $8::float8[], $9::float8[],
                                 $10::float8[], $11::float8[], $12::int[], $13::int[], $14::text[]::jsonb[]) AS u
      ON CONFLICT (run_id, scheduler_name, window_start) DO NOTHING`,
-    [
-      runId,
-      col('schedulerName'),
-      col('windowStart'),
-      col('windowEnd'),
-      col('totalTasks'),
-      col('totalTime'),
-      col('avgTime'),
-      col('minTime'),
-      col('maxTime'),
-      col('totalEnergy'),
-      col('totalCost'),
-      col('wins'),
-      col('losses'),
-      b.windows.map((w) => (w.stats === null ? null : JSON.stringify(w.stats))),
-    ],
+    [runId, ...params],
   );
-}
-
-const LINES_PER_CHUNK = 1000;
-
-/** The results of a batch as COPY text lines (numbers print exactly; null is \\N), a chunk at a time. */
-function* resultLines(runId: number, b: RunBatch): Generator<string> {
-  const r = b.results;
-  let chunk = '';
-  for (let i = 0; i < r.taskId.length; i++) {
-    const gpu = r.gpuId[i] === null ? '\\N' : String(r.gpuId[i]);
-    chunk += `${runId}\t${r.taskId[i]}\t${r.schedulerName[i]}\t${r.gpuFraction[i]}\t${r.cpuFraction[i]}\t${gpu}\t${r.execTime[i]}\t${r.waitTime[i]}\t${r.completionTime[i]}\t${r.startTime[i]}\t${r.finishTime[i]}\t${r.energy[i]}\t${r.cost[i]}\t${r.won[i] ? 't' : 'f'}\n`;
-    if ((i + 1) % LINES_PER_CHUNK === 0) {
-      yield chunk;
-      chunk = '';
-    }
-  }
-  if (chunk) yield chunk;
 }

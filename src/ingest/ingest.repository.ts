@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { execute, rows } from '../database/sql.js';
 import type { Task } from '../engine/index.js';
+import { encodeTasks, type EncodedBatch } from './encoded-batch.js';
 import { insertTasks, upsertAggregates, writeBatch } from './flush-statements.js';
 import { RunBatch } from './run-batch.js';
 
@@ -43,7 +44,9 @@ export type BeforeCommit = (m: EntityManager) => Promise<void>;
  * its stored distributions). The read APIs read these tables in their own modules. A flush is one
  * transaction: the tasks, their results, their oracle labels and finished metric windows, each
  * table in one `unnest` statement (results by COPY), then whatever the caller commits with them
- * (the run's progress), then the run's running aggregates as of the batch's last task; ON CONFLICT DO NOTHING on the natural keys makes a replay after a crash harmless.
+ * (the run's progress), then the run's running aggregates as of the batch's last task; ON CONFLICT
+ * DO NOTHING on the natural keys makes a replay after a crash harmless. A flush comes encoded
+ * (EncodedBatch, built where the run steps): its statements' parameters and COPY text are ready.
  */
 @Injectable()
 export class IngestRepository {
@@ -52,25 +55,25 @@ export class IngestRepository {
   /**
    * Writes a batch, then `beforeCommit`, in one transaction. Results, the bulk of the rows, go by
    * COPY when none of them can exist yet; a replayed batch (or a COPY that meets an existing row)
-   * goes by INSERT … ON CONFLICT DO NOTHING instead.
+   * goes by INSERT … ON CONFLICT DO NOTHING instead, from the same COPY text.
    */
-  async flush(runId: number, batch: RunBatch, mayExist: boolean, beforeCommit: BeforeCommit): Promise<void> {
+  async flush(batch: EncodedBatch, mayExist: boolean, beforeCommit: BeforeCommit): Promise<void> {
     if (!mayExist) {
       try {
-        return await this.flushOnce(runId, batch, true, beforeCommit);
+        return await this.flushOnce(batch, true, beforeCommit);
       } catch (e) {
         if ((e as { code?: string }).code !== UNIQUE_VIOLATION) throw e;
       }
     }
-    await this.flushOnce(runId, batch, false, beforeCommit);
+    await this.flushOnce(batch, false, beforeCommit);
   }
 
-  private async flushOnce(runId: number, batch: RunBatch, copyResults: boolean, beforeCommit: BeforeCommit): Promise<void> {
+  private async flushOnce(batch: EncodedBatch, copyResults: boolean, beforeCommit: BeforeCommit): Promise<void> {
     await this.db.transaction(async (m) => {
-      await writeBatch(m, runId, batch, copyResults);
+      await writeBatch(m, batch, copyResults);
       await beforeCommit(m);
       // Last, after the flush before committed: the aggregate rows it locks are the run's hot spot.
-      if (batch.aggregates) await upsertAggregates(m, runId, batch.aggregates);
+      if (batch.aggregates) await upsertAggregates(m, batch.runId, batch.aggregates);
     });
   }
 
@@ -120,10 +123,6 @@ export class IngestRepository {
     return latest.reverse().map((r) => ({ features: [r.size, r.ci, r.mem, r.mps, r.ctm], label: r.label }));
   }
 
-
-
-
-
   /** Stores a trace's tasks up front, in processing order, so a resumed replay reads the same stream. */
   async insertTraceTasks(runId: number, tasks: readonly Task[]): Promise<void> {
     const CHUNK = 20_000;
@@ -131,7 +130,7 @@ export class IngestRepository {
       for (let i = 0; i < tasks.length; i += CHUNK) {
         const batch = new RunBatch(true);
         for (const task of tasks.slice(i, i + CHUNK)) batch.addTask(task);
-        await insertTasks(m, runId, batch);
+        await insertTasks(m, runId, encodeTasks(batch));
       }
     });
   }
@@ -146,8 +145,6 @@ export class IngestRepository {
       [runId],
     );
   }
-
-
 }
 
 const UNIQUE_VIOLATION = '23505';

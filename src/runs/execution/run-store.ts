@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Task } from '../../engine/index.js';
 import { IngestRepository, type LabelledRow, type NewModelVersion } from '../../ingest/ingest.repository.js';
-import type { RunBatch } from '../../ingest/run-batch.js';
+import { encodeBatch, type EncodedBatch } from '../../ingest/encoded-batch.js';
+import { RunBatch } from '../../ingest/run-batch.js';
 import { RunEvents } from '../run-events.js';
 import { RunsRepository, type RunProgress, type StoredRun } from '../runs.repository.js';
 import { FencedError, type Fence } from './fence.js';
@@ -26,11 +27,14 @@ export class RunStore {
    * Writes a batch and the run's progress in one transaction. `previous` settles when the flush
    * before this one has committed: this one waits for it inside its transaction, after its rows
    * are in and before its progress is written, so progress commits in order. `fence`, when
-   * given, runs there too: a process that lost the right to write the run commits nothing.
+   * given, runs there too: a process that lost the right to write the run commits nothing. A
+   * RunBatch is encoded here, on the caller's thread; a run's worker thread sends it encoded.
    */
-  async flush(runId: number, batch: RunBatch, progress: RunProgress, mayExist: boolean, previous: () => Promise<void> = async () => undefined, fence?: Fence): Promise<void> {
+  async flush(runId: number, batch: RunBatch | EncodedBatch, progress: RunProgress, mayExist: boolean, previous: () => Promise<void> = async () => undefined, fence?: Fence): Promise<void> {
+    const encoded = batch instanceof RunBatch ? encodeBatch(runId, batch) : batch;
+    if (encoded.runId !== runId) throw new Error(`run ${runId}: a flush encoded for run ${encoded.runId}`);
     try {
-      await this.ingest.flush(runId, batch, mayExist, async (m) => {
+      await this.ingest.flush(encoded, mayExist, async (m) => {
         await previous();
         await fence?.(m);
         await this.runs.writeProgress(m, runId, progress);

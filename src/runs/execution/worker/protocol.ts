@@ -1,12 +1,12 @@
 import type { ModelInfo, SimulationEngine } from '../../../engine/index.js';
 import type { SimulationUpdateMessage } from '../../../live/live-messages.js';
 import type { FitJob, FitOutcome } from '../../fitting/forest-fit.worker.js';
+import type { EncodedBatch } from '../../../ingest/encoded-batch.js';
 import type { LabelledRow, NewModelVersion } from '../../../ingest/ingest.repository.js';
 import type { RunProgress } from '../../runs.repository.js';
 import type { RunSettings } from '../run-execution.js';
 import type { RunSource } from '../run-source.js';
 import type { PlacementInput } from '../live-run.js';
-import type { PackedBatch } from './batch-transfer.js';
 import type { WireError } from './wire-error.js';
 
 // Messages between a run's worker thread and the main thread. Requests carry an id; the answer
@@ -48,7 +48,7 @@ export interface HaltNotice {
 }
 
 export type WorkerCall =
-  | { type: 'call'; id: number; method: 'flush'; seq: number; batch: PackedBatch; progress: RunProgress; mayExist: boolean }
+  | { type: 'call'; id: number; method: 'flush'; seq: number; batch: EncodedBatch; progress: RunProgress; mayExist: boolean }
   | { type: 'call'; id: number; method: 'trainingRowsUpTo'; args: [runId: number, taskId: number, limit: number, order: 'generated' | 'trace'] }
   | { type: 'call'; id: number; method: 'insertModelVersion'; args: [version: NewModelVersion] }
   | { type: 'call'; id: number; method: 'fit'; args: [job: FitJob] };

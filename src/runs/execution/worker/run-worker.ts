@@ -4,13 +4,13 @@
 import { parentPort, threadId } from 'node:worker_threads';
 import { Logger, type LoggerService } from '@nestjs/common';
 import type { SimulationEngine, StepResult } from '../../../engine/index.js';
+import { encodeBatch, transferList } from '../../../ingest/encoded-batch.js';
 import type { RunBatch } from '../../../ingest/run-batch.js';
 import { simulationUpdate } from '../../../live/live-messages.js';
 import { engineSummary, placeOn } from '../live-run.js';
 import { PacedLoop } from '../paced-loop.js';
 import { RunExecution, type RunDeps, type RunListener } from '../run-execution.js';
 import { runParts } from '../run-source.js';
-import { packBatch, transferList } from './batch-transfer.js';
 import type { FromWorker, LogNotice, MainRequest, Reply, ToWorker, WorkerCall, WorkerState } from './protocol.js';
 import { fromWire, toWire } from './wire-error.js';
 
@@ -80,7 +80,8 @@ let nextSeq = 0;
 
 const deps: RunDeps = {
   writer: {
-    flush(_runId, batch, progress, mayExist, previous = async () => undefined) {
+    // RunExecution hands its writer RunBatches.
+    flush(runId, batch: RunBatch, progress, mayExist, previous = async () => undefined) {
       let seq = flushSeq.get(batch);
       if (seq === undefined) {
         seq = nextSeq++;
@@ -89,8 +90,9 @@ const deps: RunDeps = {
         const before = seq - 1;
         if (before >= 0) previous().catch(() => post({ type: 'abandon', seq: before }));
       }
-      const packed = packBatch(batch);
-      return call<void>({ type: 'call', method: 'flush', seq, batch: packed, progress, mayExist }, transferList(packed));
+      // Encoded here, off the main thread, at each attempt: a sent attempt's buffer has moved away.
+      const encoded = encodeBatch(runId, batch);
+      return call<void>({ type: 'call', method: 'flush', seq, batch: encoded, progress, mayExist }, transferList(encoded));
     },
     trainingRowsUpTo: (...args) => call({ type: 'call', method: 'trainingRowsUpTo', args }),
     insertModelVersion: (...args) => call({ type: 'call', method: 'insertModelVersion', args }),

@@ -8,7 +8,6 @@ import type { RunStore } from '../run-store.js';
 import type { RunFeed, SteppingRun } from '../stepping-run.js';
 import { FencedError, type Fence } from '../fence.js';
 import type { Placed, PlacementInput } from '../live-run.js';
-import { unpackBatch } from './batch-transfer.js';
 import type { FinalSummary, FromWorker, MainRequest, ToWorker, WorkerCall, WorkerState } from './protocol.js';
 import { fromWire, toWire, type WireError } from './wire-error.js';
 
@@ -47,9 +46,9 @@ class Deferred {
 
 /**
  * A run executing in its own worker thread (RunExecution, unchanged, steps there); the main thread
- * writes. The worker's flushes arrive as transferred buffers, at most two in flight (the
- * execution's backpressure), and commit in order: flush n's transaction waits for flush n − 1's
- * commit, as RunExecution's own chain does on one thread. A worker that dies fails the requests
+ * writes. The worker's flushes arrive encoded, ready for pg (their COPY text a transferred
+ * buffer), at most two in flight (the execution's backpressure), and commit in order: flush n's
+ * transaction waits for flush n − 1's commit, as RunExecution's own chain does on one thread. A worker that dies fails the requests
  * waiting on it, so the run's job fails as on an execution error. A batch run is driven by
  * 'advance' requests; the continuous run paces itself in the worker ('loop', until 'halt'),
  * reporting its progress and sending the live feed's messages as it goes.
@@ -231,10 +230,9 @@ export class WorkerRunExecution implements SteppingRun {
     switch (call.method) {
       case 'flush': {
         const previous = call.seq === 0 ? Promise.resolve() : this.commit(call.seq - 1).promise;
-        const batch = unpackBatch(call.batch);
         const started = performance.now();
-        await writer.flush(this.runId, batch, call.progress, call.mayExist, () => previous, this.host.fence);
-        this.host.metrics?.flushed(performance.now() - started, batch.tasks.taskId.length + batch.results.taskId.length + batch.size + batch.windows.length);
+        await writer.flush(this.runId, call.batch, call.progress, call.mayExist, () => previous, this.host.fence);
+        this.host.metrics?.flushed(performance.now() - started, call.batch.rows);
         this.commit(call.seq).resolve();
         this.commits.delete(call.seq - 1);
         return undefined;
