@@ -8,7 +8,12 @@ export interface FitJob {
 }
 
 export interface FitOutcome {
-  model: unknown;
+  /**
+   * The model's tagged JSON (PlacementModel.toJSON()), serialised here: a string crosses between
+   * threads as one copy, where the forest's object graph is cloned node by node, and it is stored
+   * as-is (model_versions.model).
+   */
+  modelJson: string;
   r2: number | null;
   mae: number | null;
   samples: number;
@@ -25,7 +30,7 @@ export default function fit(job: FitJob): FitOutcome {
     { ...job.options, holdoutFraction: job.holdoutFraction },
   );
   return {
-    model: result.model.toJSON(),
+    modelJson: JSON.stringify(result.model.toJSON()),
     r2: result.r2,
     mae: result.mae,
     samples: result.samples,
