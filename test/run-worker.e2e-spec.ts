@@ -66,7 +66,7 @@ function trainingRecorder() {
   for (let i = 0; i < 60; i++) engine.step(engine.nextTask());
   const rows = engine.trainingWindow();
   const calls: string[] = [];
-  const answered: string[] = [];
+  const answered: unknown[] = [];
   const stored: NewModelVersion[] = [];
   const writer = {
     flush: async () => void calls.push('flush'),
@@ -79,7 +79,7 @@ function trainingRecorder() {
     retrain: async (job: RetrainJob) => {
       calls.push('retrain');
       const outcome = fit({ rows, options: job.options, holdoutFraction: job.holdoutFraction });
-      answered.push(outcome.modelJson);
+      answered.push(outcome.model);
       return outcome;
     },
   };
@@ -123,7 +123,7 @@ describe('a run stepping in a worker thread', () => {
     expect((await exec.summary()).summary).toEqual(local.engine.report());
   });
 
-  it('retrains in one call to the main thread, and the model it answers comes back as the same string to be stored', async () => {
+  it('retrains in one call to the main thread, whose answer is the model installed and stored', async () => {
     const inWorker = trainingRecorder();
     const exec = await start(learningSource(450), inWorker.host);
     await runToEnd(exec, 1000);
@@ -135,7 +135,7 @@ describe('a run stepping in a worker thread', () => {
 
     // Retrains after tasks 100 … 400; a call each, and nothing else but the flushes and the models' rows.
     expect(inWorker.calls.filter((c) => c !== 'flush')).toEqual(Array.from({ length: 4 }, () => ['retrain', 'insertModelVersion']).flat());
-    expect(inWorker.stored.map((v) => v.modelJson)).toEqual(inWorker.answered);
+    expect(inWorker.stored.map((v) => v.model)).toEqual(inWorker.answered);
     // The same models, the same engine at the end, as the run stepped on this thread.
     expect(inWorker.stored.map(({ durationMs: _, ...v }) => v)).toEqual(here.stored.map(({ durationMs: _, ...v }) => v));
     expect((await exec.summary()).summary).toEqual(local.engine.report());
@@ -205,7 +205,7 @@ describe('batch runs in the app, with and without worker threads', () => {
     expect(await rowCounts(withThreads.databaseUrl, on.body.id)).toEqual(await rowCounts(withoutThreads.databaseUrl, off.body.id));
     expect((await rowCounts(withThreads.databaseUrl, on.body.id)).models).toBeGreaterThan(1);
     expect(await storedResults(withThreads.databaseUrl, on.body.id)).toEqual(await storedResults(withoutThreads.databaseUrl, off.body.id));
-    // The models themselves too: each was serialised in the fit thread and stored as that string.
+    // The models themselves too.
     const models = (sut: typeof withThreads, runId: number) =>
       query(sut.databaseUrl, 'SELECT version, trained_at_task, samples, r2, mae, feature_importances, model FROM model_versions WHERE run_id = $1 ORDER BY version', [runId]);
     expect(await models(withThreads, on.body.id)).toEqual(await models(withoutThreads, off.body.id));

@@ -15,8 +15,7 @@ export interface NewModelVersion {
   mae: number | null;
   featureImportances: Record<string, number>;
   durationMs: number;
-  /** The model's JSON, serialised where it was fitted: stored as-is (a text parameter cast to jsonb is the same value). */
-  modelJson: string;
+  model: unknown;
 }
 
 /** One strategy's stored completion and exec times as [min, p50, p95, p99, max] (s). */
@@ -95,8 +94,8 @@ export class IngestRepository {
     await execute(
       this.db,
       `INSERT INTO model_versions (run_id, version, trained_at_task, samples, r2, mae, feature_importances, duration_ms, model)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb) ON CONFLICT (run_id, version) DO NOTHING`,
-      [v.runId, v.version, v.trainedAtTask, v.samples, v.r2, v.mae, JSON.stringify(v.featureImportances), v.durationMs, v.modelJson],
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (run_id, version) DO NOTHING`,
+      [v.runId, v.version, v.trainedAtTask, v.samples, v.r2, v.mae, JSON.stringify(v.featureImportances), v.durationMs, JSON.stringify(v.model)],
     );
   }
 

@@ -144,14 +144,14 @@ describe(`${RunExecution.name} retraining hybrid_ml`, () => {
   /** A run whose trainer fits ROWS for real, after `failures` calls rejected with what `failure` makes. */
   function retraining(failures = 0, failure: () => Error = () => new Error('connection terminated')) {
     const jobs: RetrainJob[] = [];
-    const answered: string[] = [];
+    const answered: unknown[] = [];
     const stored: NewModelVersion[] = [];
     const trainer = {
       retrain: async (job: RetrainJob) => {
         jobs.push(job);
         if (jobs.length <= failures) throw failure();
         const outcome = fit({ rows: ROWS, options: job.options, holdoutFraction: job.holdoutFraction });
-        answered.push(outcome.modelJson);
+        answered.push(outcome.model);
         return outcome;
       },
     };
@@ -161,7 +161,7 @@ describe(`${RunExecution.name} retraining hybrid_ml`, () => {
     return { sut, engine, jobs, answered, stored };
   }
 
-  it('asks for each retrain in one call, installs the model it answers and stores the same string', async () => {
+  it('asks for each retrain in one call, and installs and stores the model it answers', async () => {
     const { sut, engine, jobs, answered, stored } = retraining();
 
     await sut.advance(70);
@@ -169,11 +169,11 @@ describe(`${RunExecution.name} retraining hybrid_ml`, () => {
 
     expect(jobs.map((j) => j.lastTaskId)).toEqual([19, 39, 59]);
     expect(jobs[0]).toEqual({ runId: 1, lastTaskId: 19, limit: 1000, order: 'generated', options: expect.objectContaining({ nTrees: 3 }), holdoutFraction: 0.2 });
-    // The third model (effective at task 65) is installed; its string is stored as it came.
+    // The third model (effective at task 65) is installed too.
     expect(stored.map((v) => v.trainedAtTask)).toEqual([20, 40, 60]);
-    expect(stored.map((v) => v.modelJson)).toEqual(answered);
+    expect(stored.map((v) => v.model)).toEqual(answered);
     expect(engine.modelInfo()?.version).toBe(3);
-    expect(engine.snapshot().model?.json).toEqual(JSON.parse(answered[2]));
+    expect(engine.snapshot().model?.json).toEqual(answered[2]);
   });
 
   it('retries a retrain whose rows could not be read, and trains the same models', async () => {

@@ -291,8 +291,7 @@ export class RunExecution {
     const training = this.trainings[0];
     const fit = await training.result;
     this.trainings.shift();
-    // The model came serialised (made in the fit thread); the same string is stored.
-    const info = this.engine.installModel(JSON.parse(fit.modelJson), training.effectiveAt, { r2: fit.r2, mae: fit.mae, samples: fit.samples, importances: fit.importances });
+    const info = this.engine.installModel(fit.model, training.effectiveAt, { r2: fit.r2, mae: fit.mae, samples: fit.samples, importances: fit.importances });
     this.lastRetrainAt = training.trainedAt;
     this.deps.metrics?.retrained(fit.durationMs);
     await this.retrying('storing the model', () => this.deps.writer.insertModelVersion({
@@ -304,7 +303,7 @@ export class RunExecution {
       mae: fit.mae,
       featureImportances: Object.fromEntries(FEATURE_NAMES.map((name, i) => [name, fit.importances[i] ?? 0])),
       durationMs: fit.durationMs,
-      modelJson: fit.modelJson,
+      model: fit.model,
     }));
     this.deps.listener?.onRetrain?.(info, this.runId);
   }

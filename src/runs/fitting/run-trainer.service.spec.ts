@@ -6,7 +6,7 @@ import type { ModelTrainer } from './model-trainer.service.js';
 import { RunTrainer, type RetrainJob } from './run-trainer.service.js';
 
 const ROWS = [{ features: [1, 2, 3, 4, 5], label: 0.5 }];
-const OUTCOME: FitOutcome = { modelJson: '{"name":"placement-model"}', r2: 0.9, mae: 0.1, samples: 1, importances: [1, 0, 0, 0, 0], durationMs: 3 };
+const OUTCOME: FitOutcome = { model: { name: 'placement-model' }, r2: 0.9, mae: 0.1, samples: 1, importances: [1, 0, 0, 0, 0], durationMs: 3 };
 const JOB: RetrainJob = { runId: 4, lastTaskId: 99, limit: 1000, order: 'trace', options: { seed: 7, nTrees: 3 } as ModelFitOptions, holdoutFraction: 0.2 };
 
 function setup(fit: (job: FitJob) => Promise<FitOutcome> = async () => OUTCOME, read: () => Promise<typeof ROWS> = async () => ROWS) {

@@ -20,8 +20,7 @@ export interface RetrainJob {
 
 /**
  * Retrains a run's model in one call: reads its rows here and fits them in the forest-fit thread,
- * so that neither the rows nor the model's object graph visit the thread the run steps on; the
- * model comes back serialised (FitOutcome.modelJson).
+ * so that the rows never visit the thread the run steps on, and the run waits for one round trip.
  */
 @Injectable()
 export class RunTrainer {
