@@ -50,9 +50,8 @@ export interface HaltNotice {
 
 export type WorkerCall =
   | { type: 'call'; id: number; method: 'flush'; seq: number; batch: PackedBatch; progress: RunProgress; mayExist: boolean }
-  /** Answered with a FitOutcome: the rows are read and fitted on the main thread's side, the model comes as a string. */
+  /** Answered with a FitOutcome: the rows are read and fitted on the main thread's side, never sent here. */
   | { type: 'call'; id: number; method: 'retrain'; args: [job: RetrainJob] }
-  /** Carries the same model string back, stored as-is. */
   | { type: 'call'; id: number; method: 'insertModelVersion'; args: [version: NewModelVersion] };
 
 /** The flush numbered `seq` will not be retried (the execution was cancelled or fenced): flushes waiting on it fail. */
