@@ -4,7 +4,11 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { threadId } from 'node:worker_threads';
 import { encodeBatch, type EncodedBatch } from '../src/ingest/encoded-batch.js';
+import type { NewModelVersion } from '../src/ingest/ingest.repository.js';
 import { RunBatch } from '../src/ingest/run-batch.js';
+import { SimulationEngine } from '../src/engine/index.js';
+import fit from '../src/runs/fitting/forest-fit.worker.js';
+import type { RetrainJob } from '../src/runs/fitting/run-trainer.service.js';
 import { FencedError } from '../src/runs/execution/fence.js';
 import { RunExecution, type RunDeps, type RunSettings } from '../src/runs/execution/run-execution.js';
 import { runParts, type RunSource } from '../src/runs/execution/run-source.js';
@@ -46,11 +50,43 @@ function recorder(before?: (call: number, progress: RunProgress) => Promise<void
       await previous();
       written.push({ batch: batch instanceof RunBatch ? encodeBatch(runId, batch) : batch, progress: JSON.parse(JSON.stringify(progress)) as RunProgress });
     },
-    trainingRowsUpTo: async () => [],
     insertModelVersion: async () => undefined,
   };
-  const host: WorkerHost = { writer: writer as unknown as WorkerHost['writer'], trainer: { fit: () => Promise.reject(new Error('no fits here')) } };
+  const host: WorkerHost = { writer: writer as unknown as WorkerHost['writer'], trainer: { retrain: () => Promise.reject(new Error('no fits here')) } };
   return { written, host };
+}
+
+// With hybrid_ml: retrains after tasks 100, 200 …, each model in effect 10 tasks later.
+function learningSource(tasks: number): RunSource {
+  const engine = { seed: 5, strategies: ['greedy', 'hybrid_ml'], learning: { mode: 'external', minSamples: 100, retrainInterval: 100, forest: { nTrees: 3 } } };
+  return { ...source(tasks), run: { ...source(tasks).run, config: { engine } } };
+}
+
+/** A host whose trainer fits a fixed set of labelled rows for real, recording every call the worker makes. */
+function trainingRecorder() {
+  const engine = SimulationEngine.create({ seed: 2, strategies: ['greedy'], learning: { mode: 'external' } });
+  for (let i = 0; i < 60; i++) engine.step(engine.nextTask());
+  const rows = engine.trainingWindow();
+  const calls: string[] = [];
+  const answered: unknown[] = [];
+  const stored: NewModelVersion[] = [];
+  const writer = {
+    flush: async () => void calls.push('flush'),
+    insertModelVersion: async (v: NewModelVersion) => {
+      calls.push('insertModelVersion');
+      stored.push(v);
+    },
+  };
+  const trainer = {
+    retrain: async (job: RetrainJob) => {
+      calls.push('retrain');
+      const outcome = fit({ rows, options: job.options, holdoutFraction: job.holdoutFraction });
+      answered.push(outcome.model);
+      return outcome;
+    },
+  };
+  const host: WorkerHost = { writer: writer as unknown as WorkerHost['writer'], trainer };
+  return { host, calls, answered, stored };
 }
 
 async function runToEnd(exec: { done: boolean; advance(n: number): Promise<number>; drain(): Promise<void> }, chunk: number): Promise<void> {
@@ -86,6 +122,24 @@ describe('a run stepping in a worker thread', () => {
     // Every batch, progress and checkpoint (the engine's state included) equals the in-process run's.
     expect(inWorker.written.length).toBe(here.written.length);
     expect(inWorker.written).toEqual(here.written);
+    expect((await exec.summary()).summary).toEqual(local.engine.report());
+  });
+
+  it('retrains in one call to the main thread, whose answer is the model installed and stored', async () => {
+    const inWorker = trainingRecorder();
+    const exec = await start(learningSource(450), inWorker.host);
+    await runToEnd(exec, 1000);
+
+    const here = trainingRecorder();
+    const parts = runParts(learningSource(450));
+    const local = new RunExecution(9, parts.engine, parts.tasks, parts.total, SETTINGS, { writer: here.host.writer, trainer: here.host.trainer }, parts.resume);
+    await runToEnd(local, 1000);
+
+    // Retrains after tasks 100 … 400; a call each, and nothing else but the flushes and the models' rows.
+    expect(inWorker.calls.filter((c) => c !== 'flush')).toEqual(Array.from({ length: 4 }, () => ['retrain', 'insertModelVersion']).flat());
+    expect(inWorker.stored.map((v) => v.model)).toEqual(inWorker.answered);
+    // The same models, the same engine at the end, as the run stepped on this thread.
+    expect(inWorker.stored.map(({ durationMs: _, ...v }) => v)).toEqual(here.stored.map(({ durationMs: _, ...v }) => v));
     expect((await exec.summary()).summary).toEqual(local.engine.report());
   });
 
@@ -153,6 +207,10 @@ describe('batch runs in the app, with and without worker threads', () => {
     expect(await rowCounts(withThreads.databaseUrl, on.body.id)).toEqual(await rowCounts(withoutThreads.databaseUrl, off.body.id));
     expect((await rowCounts(withThreads.databaseUrl, on.body.id)).models).toBeGreaterThan(1);
     expect(await storedResults(withThreads.databaseUrl, on.body.id)).toEqual(await storedResults(withoutThreads.databaseUrl, off.body.id));
+    // The models themselves too.
+    const models = (sut: typeof withThreads, runId: number) =>
+      query(sut.databaseUrl, 'SELECT version, trained_at_task, samples, r2, mae, feature_importances, model FROM model_versions WHERE run_id = $1 ORDER BY version', [runId]);
+    expect(await models(withThreads, on.body.id)).toEqual(await models(withoutThreads, off.body.id));
     expect(doneOn.summary).toEqual(doneOff.summary);
   }, 180_000);
 
@@ -185,7 +243,7 @@ describe('the continuous run in the app, with and without worker threads', () =>
     (await query<{ n: number }>(sut.databaseUrl, 'SELECT tasks_processed::int AS n FROM simulation_state WHERE id = $1', [runId]))[0].n;
   const resultsBelow = async (sut: Sut, runId: number, n: number) => (await storedResults(sut.databaseUrl, runId)).filter((r) => Number(r.task_id) < n);
   const modelsBelow = (sut: Sut, runId: number, n: number) =>
-    query(sut.databaseUrl, 'SELECT version, trained_at_task, samples, r2, mae FROM model_versions WHERE run_id = $1 AND trained_at_task < $2 ORDER BY version', [runId, n]);
+    query(sut.databaseUrl, 'SELECT version, trained_at_task, samples, r2, mae, model FROM model_versions WHERE run_id = $1 AND trained_at_task < $2 ORDER BY version', [runId, n]);
 
   it('steps in a worker thread when on and on the main thread when off; pause, resume and stop reach it; the same rows either way', async () => {
     const runs = await Promise.all([withThreads, withoutThreads].map(async (sut) => {

@@ -7,6 +7,7 @@ import { RunJobs } from './queue/run-jobs.js';
 import { runQueueProvider } from './queue/run-queue.provider.js';
 import { RunStore } from './execution/run-store.js';
 import { ModelTrainer } from './fitting/model-trainer.service.js';
+import { RunTrainer } from './fitting/run-trainer.service.js';
 import { Leadership } from './leadership/leadership.service.js';
 import { RunCatalog } from './run-catalog.service.js';
 import { RunEvents } from './run-events.js';
@@ -24,7 +25,7 @@ import { RetentionService } from './retention/retention.service.js';
 @Module({
   imports: [IngestModule],
   controllers: [RunsController],
-  providers: [RunsRepository, RunLifecycle, RunCatalog, RunScope, RunEvents, ContinuousRunService, BatchRunsService, RunJobs, runQueueProvider, RunFactory, RunStore, ModelTrainer, Leadership, RetentionService],
+  providers: [RunsRepository, RunLifecycle, RunCatalog, RunScope, RunEvents, ContinuousRunService, BatchRunsService, RunJobs, runQueueProvider, RunFactory, RunStore, ModelTrainer, RunTrainer, Leadership, RetentionService],
   exports: [RunLifecycle, RunCatalog, RunScope, RunEvents, RunFactory, RetentionService],
 })
 export class RunsModule {}

@@ -1,5 +1,8 @@
 import { SimulationEngine } from '../../engine/index.js';
-import type { ModelTrainer } from '../fitting/model-trainer.service.js';
+import { FitFailedError } from '../fitting/fit-failed.error.js';
+import fit from '../fitting/forest-fit.worker.js';
+import type { RetrainJob, RunTrainer } from '../fitting/run-trainer.service.js';
+import type { NewModelVersion } from '../../ingest/ingest.repository.js';
 import type { RunBatch, WindowRow } from '../../ingest/run-batch.js';
 import { FencedError } from './fence.js';
 import { RunExecution, type RunCheckpoint, type RunDeps, type RunSettings } from './run-execution.js';
@@ -30,7 +33,7 @@ function harness(engine = SimulationEngine.create(engineConfig), resume?: Constr
   };
   const deps = {
     writer: writer as unknown as RunDeps['writer'],
-    trainer: {} as ModelTrainer,
+    trainer: {} as RunTrainer,
     clock: () => clock.now,
   };
   const sut = new RunExecution(1, engine, null, null, SETTINGS, deps, resume);
@@ -117,7 +120,7 @@ describe(RunExecution.name, () => {
     };
     const sut = new RunExecution(1, SimulationEngine.create(engineConfig), null, null, SETTINGS, {
       writer: writer as unknown as RunDeps['writer'],
-      trainer: {} as ModelTrainer,
+      trainer: {} as RunTrainer,
       fence: fence as unknown as RunDeps['fence'],
       clock: () => 0,
     });
@@ -126,5 +129,72 @@ describe(RunExecution.name, () => {
     expect(sut.fenced).toBeInstanceOf(FencedError);
     expect(await sut.advance(10)).toBe(0);
     expect(attempts).toEqual([10]);
+  });
+});
+
+describe(`${RunExecution.name} retraining hybrid_ml`, () => {
+  // Retrains after tasks 20, 40, 60 …; each model takes effect 5 tasks later.
+  const learning = { mode: 'external' as const, minSamples: 20, retrainInterval: 20, retrainLag: 5, forest: { nTrees: 3 } };
+  const ROWS = (() => {
+    const engine = SimulationEngine.create({ seed: 2, strategies: ['greedy'], learning: { mode: 'external' } });
+    for (let i = 0; i < 40; i++) engine.step(engine.nextTask());
+    return engine.trainingWindow();
+  })();
+
+  /** A run whose trainer fits ROWS for real, after `failures` calls rejected with what `failure` makes. */
+  function retraining(failures = 0, failure: () => Error = () => new Error('connection terminated')) {
+    const jobs: RetrainJob[] = [];
+    const answered: unknown[] = [];
+    const stored: NewModelVersion[] = [];
+    const trainer = {
+      retrain: async (job: RetrainJob) => {
+        jobs.push(job);
+        if (jobs.length <= failures) throw failure();
+        const outcome = fit({ rows: ROWS, options: job.options, holdoutFraction: job.holdoutFraction });
+        answered.push(outcome.model);
+        return outcome;
+      },
+    };
+    const writer = { flush: async () => undefined, insertModelVersion: async (v: NewModelVersion) => void stored.push(v) };
+    const engine = SimulationEngine.create({ seed: 7, strategies: ['greedy', 'hybrid_ml'], learning });
+    const sut = new RunExecution(1, engine, null, null, SETTINGS, { writer: writer as unknown as RunDeps['writer'], trainer, clock: () => 0 });
+    return { sut, engine, jobs, answered, stored };
+  }
+
+  it('asks for each retrain in one call, and installs and stores the model it answers', async () => {
+    const { sut, engine, jobs, answered, stored } = retraining();
+
+    await sut.advance(70);
+    await sut.drain();
+
+    expect(jobs.map((j) => j.lastTaskId)).toEqual([19, 39, 59]);
+    expect(jobs[0]).toEqual({ runId: 1, lastTaskId: 19, limit: 1000, order: 'generated', options: expect.objectContaining({ nTrees: 3 }), holdoutFraction: 0.2 });
+    // The third model (effective at task 65) is installed too.
+    expect(stored.map((v) => v.trainedAtTask)).toEqual([20, 40, 60]);
+    expect(stored.map((v) => v.model)).toEqual(answered);
+    expect(engine.modelInfo()?.version).toBe(3);
+    expect(engine.snapshot().model?.json).toEqual(answered[2]);
+  });
+
+  it('retries a retrain whose rows could not be read, and trains the same models', async () => {
+    const once = retraining(1);
+    const clean = retraining();
+
+    await once.sut.advance(30);
+    await clean.sut.advance(30);
+
+    expect(once.jobs.map((j) => j.lastTaskId)).toEqual([19, 19]);
+    expect(once.stored).toEqual(clean.stored.map((v) => ({ ...v, durationMs: expect.any(Number) })));
+    expect(once.sut.stalled).toBeNull();
+  });
+
+  it('fails where the model was to take effect when its fit failed, without retrying it', async () => {
+    const { sut, jobs, stored } = retraining(Infinity, () => new FitFailedError(1, 'Invalid training data'));
+
+    await expect(sut.advance(30)).rejects.toBeInstanceOf(FitFailedError);
+
+    expect(sut.processed).toBe(25);
+    expect(jobs).toHaveLength(1);
+    expect(stored).toEqual([]);
   });
 });

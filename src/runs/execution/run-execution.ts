@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { FEATURE_NAMES, type ModelFitOptions, type ModelInfo, type SimulationEngine, type StepResult, type Task } from '../../engine/index.js';
+import { isFitFailure } from '../fitting/fit-failed.error.js';
 import type { FitOutcome } from '../fitting/forest-fit.worker.js';
-import type { ModelTrainer } from '../fitting/model-trainer.service.js';
+import type { RunTrainer } from '../fitting/run-trainer.service.js';
 import type { RunProgress } from '../runs.repository.js';
 import type { RunStore } from './run-store.js';
 import { FencedError, type Fence } from './fence.js';
@@ -64,8 +65,9 @@ export interface RunMetricsSink {
 
 export interface RunDeps {
   /** Writes commit the run's progress with its rows and announce them (run data changed). */
-  writer: Pick<RunStore, 'flush' | 'trainingRowsUpTo' | 'insertModelVersion'>;
-  trainer: Pick<ModelTrainer, 'fit'>;
+  writer: Pick<RunStore, 'flush' | 'insertModelVersion'>;
+  /** A retrain is one call: the rows are read and fitted where the database is (the main thread). */
+  trainer: Pick<RunTrainer, 'retrain'>;
   listener?: RunListener;
   metrics?: RunMetricsSink;
   /** Checked in every flush's transaction (see Fence); a run without one is written unconditionally. */
@@ -261,7 +263,8 @@ export class RunExecution {
           this.cancelled = true;
           throw e;
         }
-        if (this.cancelled) throw e;
+        // A fit that failed would fail again: the run fails where the model was to take effect.
+        if (this.cancelled || isFitFailure(e)) throw e;
         const message = (e as Error).message;
         if (this.stalled === null) this.logger.warn(`run ${this.runId}: ${what} failed (${message}); retrying with backoff`);
         this.stalled = message;
@@ -273,9 +276,8 @@ export class RunExecution {
   private startTraining(trainedAt: number, options: ModelFitOptions = this.engine.nextForestOptions()): void {
     const lastTaskId = this.tasks ? this.tasks[trainedAt - 1].id : trainedAt - 1;
     const window = this.engine.config.learning.trainingWindow;
-    const result = this.lastCommit
-      .then(() => this.retrying('reading training rows', () => this.deps.writer.trainingRowsUpTo(this.runId, lastTaskId, window, this.tasks ? 'trace' : 'generated')))
-      .then((rows) => this.deps.trainer.fit({ rows, options, holdoutFraction: this.settings.holdoutFraction }));
+    const job = { runId: this.runId, lastTaskId, limit: window, order: this.tasks ? ('trace' as const) : ('generated' as const), options, holdoutFraction: this.settings.holdoutFraction };
+    const result = this.lastCommit.then(() => this.retrying('reading training rows', () => this.deps.trainer.retrain(job)));
     // Awaited where the model takes effect; until then a failure must not count as unhandled.
     result.catch(() => undefined);
     // The engine's learning.retrainLag (scaled down for early retrains) says where the model takes

@@ -5,7 +5,7 @@ import type { EnvironmentVariables } from '../../config/env.schema.js';
 import { AppMetrics } from '../../observability/app-metrics.service.js';
 import type { DeepPartial, EngineConfig } from '../../engine/index.js';
 import type { RunKind } from '../simulation-run.entity.js';
-import { ModelTrainer } from '../fitting/model-trainer.service.js';
+import { RunTrainer } from '../fitting/run-trainer.service.js';
 import type { Fence } from './fence.js';
 import { RunExecution, type RunListener, type RunSettings } from './run-execution.js';
 import { runParts, type RunSource } from './run-source.js';
@@ -62,7 +62,7 @@ export class RunFactory {
   constructor(
     config: ConfigService<EnvironmentVariables, true>,
     private readonly store: RunStore,
-    private readonly trainer: ModelTrainer,
+    private readonly trainer: RunTrainer,
     @Optional() private readonly metrics?: AppMetrics,
     @Optional() @Inject(RUN_WORKER) workerScript?: string,
   ) {

@@ -8,6 +8,11 @@ export interface FitJob {
 }
 
 export interface FitOutcome {
+  /**
+   * The model's tagged JSON (PlacementModel.toJSON()) as an object: its arrays are packed in
+   * base64 strings well below 128 KB each, which cross between threads cheaply; the same model as
+   * one JSON string (over 128 KB at 1,000 rows) costs several times more to cross (decision 070).
+   */
   model: unknown;
   r2: number | null;
   mae: number | null;

@@ -1,8 +1,9 @@
 import type { ModelInfo, SimulationEngine } from '../../../engine/index.js';
 import type { SimulationUpdateMessage } from '../../../live/live-messages.js';
-import type { FitJob, FitOutcome } from '../../fitting/forest-fit.worker.js';
+import type { FitOutcome } from '../../fitting/forest-fit.worker.js';
+import type { RetrainJob } from '../../fitting/run-trainer.service.js';
 import type { EncodedBatch } from '../../../ingest/encoded-batch.js';
-import type { LabelledRow, NewModelVersion } from '../../../ingest/ingest.repository.js';
+import type { NewModelVersion } from '../../../ingest/ingest.repository.js';
 import type { RunProgress } from '../../runs.repository.js';
 import type { RunSettings } from '../run-execution.js';
 import type { RunSource } from '../run-source.js';
@@ -49,9 +50,9 @@ export interface HaltNotice {
 
 export type WorkerCall =
   | { type: 'call'; id: number; method: 'flush'; seq: number; batch: EncodedBatch; progress: RunProgress; mayExist: boolean }
-  | { type: 'call'; id: number; method: 'trainingRowsUpTo'; args: [runId: number, taskId: number, limit: number, order: 'generated' | 'trace'] }
-  | { type: 'call'; id: number; method: 'insertModelVersion'; args: [version: NewModelVersion] }
-  | { type: 'call'; id: number; method: 'fit'; args: [job: FitJob] };
+  /** Answered with a FitOutcome: the rows are read and fitted on the main thread's side, never sent here. */
+  | { type: 'call'; id: number; method: 'retrain'; args: [job: RetrainJob] }
+  | { type: 'call'; id: number; method: 'insertModelVersion'; args: [version: NewModelVersion] };
 
 /** The flush numbered `seq` will not be retried (the execution was cancelled or fenced): flushes waiting on it fail. */
 export interface AbandonNotice {
@@ -94,4 +95,4 @@ export type Reply = { type: 'reply'; id: number; value?: unknown; error?: WireEr
 export type ToWorker = MainRequest | CancelNotice | HaltNotice | Reply;
 export type FromWorker = WorkerCall | AbandonNotice | RetrainNotice | StateNotice | UpdateNotice | ModelNotice | LogNotice | Reply;
 
-export type { FitJob, FitOutcome, LabelledRow };
+export type { FitOutcome, RetrainJob };

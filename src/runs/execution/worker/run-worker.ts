@@ -94,10 +94,9 @@ const deps: RunDeps = {
       const encoded = encodeBatch(runId, batch);
       return call<void>({ type: 'call', method: 'flush', seq, batch: encoded, progress, mayExist }, transferList(encoded));
     },
-    trainingRowsUpTo: (...args) => call({ type: 'call', method: 'trainingRowsUpTo', args }),
     insertModelVersion: (...args) => call({ type: 'call', method: 'insertModelVersion', args }),
   },
-  trainer: { fit: (...args) => call({ type: 'call', method: 'fit', args }) },
+  trainer: { retrain: (...args) => call({ type: 'call', method: 'retrain', args }) },
   metrics: {
     taskProcessed: () => void stepped++,
     // The main thread times its writes itself.

@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { Logger } from '@nestjs/common';
-import type { ModelTrainer } from '../../fitting/model-trainer.service.js';
+import { isFitFailure } from '../../fitting/fit-failed.error.js';
+import type { RunTrainer } from '../../fitting/run-trainer.service.js';
 import type { RunMetricsSink, RunSettings } from '../run-execution.js';
 import type { RunSource } from '../run-source.js';
 import type { RunStore } from '../run-store.js';
@@ -21,10 +22,10 @@ export const RUN_WORKER_BESIDE = fileURLToPath(new URL('./run-worker.js', import
 // more work than a main-thread chunk; still short enough that a cancel is seen within milliseconds.
 const WORKER_CHUNK = 1000;
 
-/** What the main thread does for an execution in a worker thread: its writes, reads and fits, with its fence. */
+/** What the main thread does for an execution in a worker thread: its writes and retrains, with its fence. */
 export interface WorkerHost {
-  writer: Pick<RunStore, 'flush' | 'trainingRowsUpTo' | 'insertModelVersion'>;
-  trainer: Pick<ModelTrainer, 'fit'>;
+  writer: Pick<RunStore, 'flush' | 'insertModelVersion'>;
+  trainer: Pick<RunTrainer, 'retrain'>;
   fence?: Fence;
   metrics?: RunMetricsSink;
   /** The live feed of the run (the continuous run's): the worker sends its updates and retrains. */
@@ -178,12 +179,13 @@ export class WorkerRunExecution implements SteppingRun {
       case 'call':
         this.answer(message).then(
           (value) => {
-            if (message.method !== 'fit') this.stalled = null;
+            this.stalled = null;
             this.send({ type: 'reply', id: message.id, value });
           },
           (e: unknown) => {
-            // The worker retries a failed write with backoff (RunExecution.retrying): the run stalls meanwhile.
-            if (message.method !== 'fit' && !(e instanceof FencedError)) this.stalled = (e as Error).message;
+            // The worker retries a failed write or read with backoff (RunExecution.retrying): the run
+            // stalls meanwhile. A failed fit or a fence is not retried: the run fails or stops.
+            if (!(e instanceof FencedError) && !isFitFailure(e)) this.stalled = (e as Error).message;
             this.send({ type: 'reply', id: message.id, error: toWire(e) satisfies WireError });
           },
         );
@@ -237,12 +239,10 @@ export class WorkerRunExecution implements SteppingRun {
         this.commits.delete(call.seq - 1);
         return undefined;
       }
-      case 'trainingRowsUpTo':
-        return writer.trainingRowsUpTo(...call.args);
+      case 'retrain':
+        return trainer.retrain(...call.args);
       case 'insertModelVersion':
         return writer.insertModelVersion(...call.args);
-      case 'fit':
-        return trainer.fit(...call.args);
     }
   }
 }
