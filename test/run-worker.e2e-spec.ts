@@ -125,22 +125,43 @@ describe('a run stepping in a worker thread', () => {
     expect((await exec.summary()).summary).toEqual(local.engine.report());
   });
 
-  it('retrains in one call to the main thread, whose answer is the model installed and stored', async () => {
+  it('fits in its own thread the retrains whose rows it stepped: no flush, read or call for them, the models an execution here fits', async () => {
     const inWorker = trainingRecorder();
     const exec = await start(learningSource(450), inWorker.host);
     await runToEnd(exec, 1000);
 
+    // The same run on this thread, fitting here too (the app-level suites below check these rows
+    // equal the ones the database answers).
     const here = trainingRecorder();
     const parts = runParts(learningSource(450));
-    const local = new RunExecution(9, parts.engine, parts.tasks, parts.total, SETTINGS, { writer: here.host.writer, trainer: here.host.trainer }, parts.resume);
+    const local = new RunExecution(9, parts.engine, parts.tasks, parts.total, SETTINGS, { writer: here.host.writer, trainer: here.host.trainer, fitHere: fit }, parts.resume);
     await runToEnd(local, 1000);
 
-    // Retrains after tasks 100 … 400; a call each, and nothing else but the flushes and the models' rows.
-    expect(inWorker.calls.filter((c) => c !== 'flush')).toEqual(Array.from({ length: 4 }, () => ['retrain', 'insertModelVersion']).flat());
-    expect(inWorker.stored.map((v) => v.model)).toEqual(inWorker.answered);
-    // The same models, the same engine at the end, as the run stepped on this thread.
+    // Retrains after tasks 100 … 400: a stored model each, no call to the trainer, and no flush of their own
+    // (flushes every 100 tasks, the last with the final checkpoint).
+    expect(inWorker.calls.filter((c) => c !== 'flush')).toEqual(Array.from({ length: 4 }, () => 'insertModelVersion'));
+    expect(inWorker.calls.filter((c) => c === 'flush')).toHaveLength(5);
     expect(inWorker.stored.map(({ durationMs: _, ...v }) => v)).toEqual(here.stored.map(({ durationMs: _, ...v }) => v));
     expect((await exec.summary()).summary).toEqual(local.engine.report());
+  });
+
+  it('asks the main thread, in one call, for a retrain whose rows were stepped before it was reopened; its answer is the model installed and stored', async () => {
+    // A checkpoint at task 100 with the retrain due there pending, and a training window of 150 tasks:
+    // the reopened run has not stepped the rows of the retrains at 100 and 200, it has those of 300 and 400.
+    const windowed = learningSource(450);
+    const engine = windowed.run.config.engine as { learning: Record<string, unknown> };
+    engine.learning = { ...engine.learning, trainingWindow: 150 };
+    const stepped = runParts(windowed).engine;
+    for (let i = 0; i < 100; i++) stepped.step(stepped.nextTask());
+    const reopened: RunSource = { ...windowed, run: { ...windowed.run, status: 'running', tasksProcessed: 100, checkpoint: { taskIndex: 100, engine: stepped.snapshot(), pendingRetrainAt: 100, fitsInFlight: [] } } };
+    const inWorker = trainingRecorder();
+    const exec = await start(reopened, inWorker.host);
+    await runToEnd(exec, 1000);
+
+    // Two retrains through the trainer, the two after them here.
+    expect(inWorker.calls.filter((c) => c !== 'flush')).toEqual(['retrain', 'insertModelVersion', 'retrain', 'insertModelVersion', 'insertModelVersion', 'insertModelVersion']);
+    expect(inWorker.stored.slice(0, 2).map((v) => v.model)).toEqual(inWorker.answered);
+    expect(inWorker.stored.map((v) => v.trainedAtTask)).toEqual([100, 200, 300, 400]);
   });
 
   it('commits flushes in order: a flush waits for the one before it, also while that one is retried', async () => {

@@ -1,80 +1,15 @@
 import { Logger } from '@nestjs/common';
-import { FEATURE_NAMES, type ModelFitOptions, type ModelInfo, type SimulationEngine, type StepResult, type Task } from '../../engine/index.js';
+import { FEATURE_NAMES, type ModelFitOptions, type SimulationEngine, type Task } from '../../engine/index.js';
 import { isFitFailure } from '../fitting/fit-failed.error.js';
 import type { FitOutcome } from '../fitting/forest-fit.worker.js';
-import type { RunTrainer } from '../fitting/run-trainer.service.js';
 import type { RunProgress } from '../runs.repository.js';
-import type { RunStore } from './run-store.js';
-import { FencedError, type Fence } from './fence.js';
+import { FencedError } from './fence.js';
 import { RunBatch } from '../../ingest/run-batch.js';
-import { WindowAccumulator, type WindowState } from './window-accumulator.js';
+import { RecentLabels } from './recent-labels.js';
+import type { RunCheckpoint, RunDeps, RunResume, RunSettings } from './run-contracts.js';
+import { WindowAccumulator } from './window-accumulator.js';
 
-/** How a run persists and learns. */
-export interface RunSettings {
-  /** Flush when this many tasks are buffered… */
-  flushTasks: number;
-  /** …or when the oldest buffered task is this old (ms). */
-  flushMs: number;
-  /** Tasks per metrics window. */
-  windowSize: number;
-  /** Save the engine state every this many tasks (a multiple of windowSize and of the retrain interval)… */
-  checkpointEvery: number;
-  /** …and whenever this many ms have passed since the last save, so a slow run has a recent one too. */
-  checkpointMs: number;
-  holdoutFraction: number;
-}
-
-/** A fit started after task trainedAt (its rows committed), with the options drawn for it. */
-export interface FitInFlight {
-  trainedAt: number;
-  options: ModelFitOptions;
-}
-
-/**
- * The checkpoint saved with a run: the engine as of taskIndex, a retrain due right there (its seed
- * not drawn yet), and the fits started earlier whose models were not installed yet.
- */
-export interface RunCheckpoint {
-  taskIndex: number;
-  engine: unknown;
-  pendingRetrainAt: number | null;
-  fitsInFlight?: FitInFlight[];
-  /** The metrics window in progress (absent in checkpoints taken on a window boundary by older versions). */
-  windows?: WindowState;
-}
-
-/** Where a reopened run starts from: what its checkpoint saved besides the engine, and its stored progress. */
-export interface RunResume {
-  pendingRetrainAt: number | null;
-  fitsInFlight: FitInFlight[];
-  replayUntil: number;
-  windows?: WindowState;
-}
-
-export interface RunListener {
-  onStep?(step: StepResult, engine: SimulationEngine): void;
-  onRetrain?(info: ModelInfo, runId: number): void;
-}
-
-/** Counters a run reports to (Prometheus), bound to the run's kind by whoever opens it. */
-export interface RunMetricsSink {
-  taskProcessed(): void;
-  flushed(ms: number, rows: number): void;
-  retrained(ms: number): void;
-}
-
-export interface RunDeps {
-  /** Writes commit the run's progress with its rows and announce them (run data changed). */
-  writer: Pick<RunStore, 'flush' | 'insertModelVersion'>;
-  /** A retrain is one call: the rows are read and fitted where the database is (the main thread). */
-  trainer: Pick<RunTrainer, 'retrain'>;
-  listener?: RunListener;
-  metrics?: RunMetricsSink;
-  /** Checked in every flush's transaction (see Fence); a run without one is written unconditionally. */
-  fence?: Fence;
-  /** Wall-clock ms for flush and checkpoint timing (Date.now; a test passes its own). */
-  clock?: () => number;
-}
+export type { FitInFlight, RunCheckpoint, RunDeps, RunListener, RunMetricsSink, RunResume, RunSettings } from './run-contracts.js';
 
 interface Training {
   trainedAt: number;
@@ -105,6 +40,8 @@ export class RunExecution {
   private lastCheckpointAt: number;
   // Fits started and not yet installed in the engine, oldest first.
   private readonly trainings: Training[] = [];
+  // The rows of the latest tasks stepped here, for fitHere (null without it).
+  private readonly recent: RecentLabels | null;
   private lastRetrainAt: number | null = null;
   private cancelled = false;
   // Index of the first task in the current batch: a batch below replayUntil may meet stored rows.
@@ -131,6 +68,7 @@ export class RunExecution {
     this.batchStart = engine.processed;
     this.windows = new WindowAccumulator(settings.windowSize, engine.config.stats.relativeAccuracy, resume.windows);
     this.batch = new RunBatch(tasks === null);
+    this.recent = deps.fitHere ? new RecentLabels(engine.config.learning.trainingWindow, engine.processed) : null;
     // Fits that were running when the checkpoint was taken start again, with the same options.
     for (const fit of resume.fitsInFlight) this.startTraining(fit.trainedAt, fit.options);
     if (resume.pendingRetrainAt !== null) this.startTraining(resume.pendingRetrainAt);
@@ -159,6 +97,7 @@ export class RunExecution {
       const step = this.engine.step(task);
       stepped++;
       this.batch.add(step);
+      this.recent?.add(task, step.oracle.gpuFraction);
       this.batch.windows.push(...this.windows.add(step));
       this.deps.listener?.onStep?.(step, this.engine);
       this.deps.metrics?.taskProcessed();
@@ -171,8 +110,8 @@ export class RunExecution {
         // The engine is exact at any task; the metrics window in progress is saved with it.
         this.lastCheckpointAt = this.clock();
         await this.flush({ taskIndex: processed, engine: this.engine.snapshot(), pendingRetrainAt, fitsInFlight, windows: this.windows.toJSON() });
-      } else if (step.retrainDue || this.batch.size >= this.settings.flushTasks || this.clock() - this.lastFlushAt >= this.settings.flushMs) {
-        // A retrain reads its rows from PostgreSQL: they are flushed first.
+      } else if ((step.retrainDue && !this.rowsHere(processed)) || this.batch.size >= this.settings.flushTasks || this.clock() - this.lastFlushAt >= this.settings.flushMs) {
+        // A retrain that reads its rows from PostgreSQL has them flushed first.
         await this.flush();
       }
       if (step.retrainDue) this.startTraining(processed);
@@ -277,13 +216,24 @@ export class RunExecution {
     const lastTaskId = this.tasks ? this.tasks[trainedAt - 1].id : trainedAt - 1;
     const window = this.engine.config.learning.trainingWindow;
     const job = { runId: this.runId, lastTaskId, limit: window, order: this.tasks ? ('trace' as const) : ('generated' as const), options, holdoutFraction: this.settings.holdoutFraction };
-    const result = this.lastCommit.then(() => this.retrying('reading training rows', () => this.deps.trainer.retrain(job)));
+    const rows = this.rowsHere(trainedAt);
+    const fitHere = this.deps.fitHere;
+    const result =
+      rows && fitHere
+        ? // The same rows the database would answer (the run stepped them here), fitted by the same function.
+          new Promise<FitOutcome>((resolve) => resolve(fitHere({ rows, options, holdoutFraction: job.holdoutFraction })))
+        : this.lastCommit.then(() => this.retrying('reading training rows', () => this.deps.trainer.retrain(job)));
     // Awaited where the model takes effect; until then a failure must not count as unhandled.
     result.catch(() => undefined);
     // The engine's learning.retrainLag (scaled down for early retrains) says where the model takes
     // effect: the run waits there for it. It may exceed the gap to the next retrain: then several
     // fits are in flight at once.
     this.trainings.push({ trainedAt, effectiveAt: this.engine.retrainEffectiveAt(trainedAt), options, result });
+  }
+
+  /** The training window of a retrain due after `trainedAt` tasks, when this execution stepped all of it (fitHere only). */
+  private rowsHere(trainedAt: number) {
+    return this.recent?.window(trainedAt, this.engine.config.learning.trainingWindow) ?? null;
   }
 
   /** Installs the oldest fit in flight: in effect at once if its task has come, else pending until it. */

@@ -8,6 +8,7 @@ import { encodeBatch, transferList } from '../../../ingest/encoded-batch.js';
 import type { RunBatch } from '../../../ingest/run-batch.js';
 import { simulationUpdate } from '../../../live/live-messages.js';
 import { engineSummary, placeOn } from '../live-run.js';
+import fit from '../../fitting/forest-fit.worker.js';
 import { PacedLoop } from '../paced-loop.js';
 import { RunExecution, type RunDeps, type RunListener } from '../run-execution.js';
 import { runParts } from '../run-source.js';
@@ -97,6 +98,8 @@ const deps: RunDeps = {
     insertModelVersion: (...args) => call({ type: 'call', method: 'insertModelVersion', args }),
   },
   trainer: { retrain: (...args) => call({ type: 'call', method: 'retrain', args }) },
+  // This thread is the run's own: a fit here blocks nobody else's event loop.
+  fitHere: fit,
   metrics: {
     taskProcessed: () => void stepped++,
     // The main thread times its writes itself.
