@@ -7,6 +7,7 @@ import pg from 'pg';
 import pidusage from 'pidusage';
 import { freePort } from '../test/support/ports.js';
 import { startApp } from './support/app-process.js';
+import { parseAssignments } from './support/cpu.js';
 
 const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const TASKS = Number(process.env.BENCH_TASKS ?? 100_000);
@@ -28,8 +29,6 @@ const SLICES = Number(process.env.BENCH_SLICES ?? 5);
 const COMPARE = process.env.BENCH_COMPARE;
 // Variables on top for every app the bench starts (`BENCH_APP_ENV='HTTP_FAST_PATH=false'`).
 const APP_ENV = process.env.BENCH_APP_ENV ?? '';
-const parseAssignments = (text: string): Record<string, string> =>
-  Object.fromEntries(text.split(/[\s,]+/).filter(Boolean).map((pair) => pair.split('=', 2) as [string, string]));
 
 const STRATEGIES = `(VALUES (1,'round_robin',3.0),(2,'random',2.5),(3,'greedy',1.5),(4,'hybrid_ml',0.8),(5,'rl_agent',1.2),(6,'oracle',0.5),(7,'eft',0.6)) st(ord, name, wk)`;
 // A plausible run after the machine model of DESIGN.md: $1 = run id, $2 = tasks.

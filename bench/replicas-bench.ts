@@ -8,6 +8,7 @@
 // cores were busy meanwhile: the whole machine, the replica (all its threads) and PostgreSQL.
 import autocannon from 'autocannon';
 import { scratchDatabase, startApp, waitForRun, type AppProcess } from './support/app-process.js';
+import { parseAssignments } from './support/cpu.js';
 import { formatCores, measureCores, type CoresUsed } from './support/proc-cpu.js';
 
 const BATCH_TASKS = Number(process.env.BENCH_TASKS ?? 100_000);
@@ -20,6 +21,8 @@ const BASE_ENV = {
   THROTTLE_LIMIT: '1000000',
   ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
   ...(process.env.SIM_WORKER_THREADS ? { SIM_WORKER_THREADS: process.env.SIM_WORKER_THREADS } : {}),
+  // Variables on top for every replica (`BENCH_APP_ENV='SIM_FLUSH_TASKS=2000'`).
+  ...parseAssignments(process.env.BENCH_APP_ENV ?? ''),
 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

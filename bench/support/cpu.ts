@@ -23,3 +23,7 @@ export function intOption(name: string, fallback: number): number {
   if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer`);
   return value;
 }
+
+/** `A=1 B=2` (or comma-separated) as environment variables: what a bench's BENCH_APP_ENV adds to every app it starts. */
+export const parseAssignments = (text: string): Record<string, string> =>
+  Object.fromEntries(text.split(/[\s,]+/).filter(Boolean).map((pair) => pair.split('=', 2) as [string, string]));
