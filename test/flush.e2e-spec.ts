@@ -1,7 +1,8 @@
 import { SimulationEngine, type StrategyStatsState } from '../src/engine/index.js';
 import { encodeBatch } from '../src/ingest/encoded-batch.js';
 import { IngestRepository } from '../src/ingest/ingest.repository.js';
-import { RunBatch, type WindowRow } from '../src/ingest/run-batch.js';
+import { RunBatch } from '../src/ingest/run-batch.js';
+import { windowRow } from './support/window-row.js';
 import { query } from './support/database.js';
 import { insertRun } from './support/fixtures.js';
 import { rowCounts } from './support/runs.js';
@@ -21,21 +22,7 @@ function stepped(seed: number, from: number, to: number): RunBatch {
   return batch;
 }
 
-const window = (schedulerName: string, stats: StrategyStatsState | null): WindowRow => ({
-  schedulerName,
-  windowStart: 0,
-  windowEnd: 9,
-  totalTasks: 10,
-  totalTime: 12.5,
-  avgTime: 1.25,
-  minTime: 0.5,
-  maxTime: 3,
-  totalEnergy: 40,
-  totalCost: 0.25,
-  wins: 4,
-  losses: 6,
-  stats,
-});
+const window = (schedulerName: string, stats: StrategyStatsState | null) => windowRow({ schedulerName, stats });
 
 const noop = async () => undefined;
 

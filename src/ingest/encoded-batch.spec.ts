@@ -2,7 +2,8 @@ import pgUtils from 'pg/lib/utils.js';
 import { SimulationEngine, type StrategyStatsState, type Task } from '../engine/index.js';
 import { WindowAccumulator } from '../runs/execution/window-accumulator.js';
 import { encodeBatch, transferList } from './encoded-batch.js';
-import { RunBatch, type WindowRow } from './run-batch.js';
+import { windowRow } from '../../test/support/window-row.js';
+import { RunBatch } from './run-batch.js';
 
 /** A batch of `n` real steps (every strategy, hybrid_ml among them), with its metric windows. */
 function stepped(n: number, withTasks: boolean): RunBatch {
@@ -33,22 +34,7 @@ function copyTextBefore(runId: number, b: RunBatch): string {
   return out;
 }
 
-const window = (overrides: Partial<WindowRow> = {}): WindowRow => ({
-  schedulerName: 'eft',
-  windowStart: 0,
-  windowEnd: 9,
-  totalTasks: 10,
-  totalTime: 12.5,
-  avgTime: 1.25,
-  minTime: 0.5,
-  maxTime: 3,
-  totalEnergy: 40,
-  totalCost: 0.25,
-  wins: 4,
-  losses: 6,
-  stats: null,
-  ...overrides,
-});
+const window = windowRow;
 
 describe(encodeBatch.name, () => {
   it.each([true, false])('gives each statement the parameters pg would have encoded from the columns (withTasks %s)', (withTasks) => {
