@@ -102,6 +102,8 @@ export class RunExecution {
       this.deps.listener?.onStep?.(step, this.engine);
       this.deps.metrics?.taskProcessed();
       const processed = index + 1;
+      // A retrain due here fits on this thread when the run stepped its whole window (fitHere).
+      const localRows = step.retrainDue ? this.rowsHere(processed) : null;
       if (processed % this.settings.checkpointEvery === 0 || this.clock() - this.lastCheckpointAt >= this.settings.checkpointMs) {
         // The snapshot is taken before a retrain due here draws its seed, so a resume replays the
         // same draw; fits in flight are saved with the options they drew, and a resume restarts them.
@@ -110,11 +112,11 @@ export class RunExecution {
         // The engine is exact at any task; the metrics window in progress is saved with it.
         this.lastCheckpointAt = this.clock();
         await this.flush({ taskIndex: processed, engine: this.engine.snapshot(), pendingRetrainAt, fitsInFlight, windows: this.windows.toJSON() });
-      } else if ((step.retrainDue && !this.rowsHere(processed)) || this.batch.size >= this.settings.flushTasks || this.clock() - this.lastFlushAt >= this.settings.flushMs) {
+      } else if ((step.retrainDue && !localRows) || this.batch.size >= this.settings.flushTasks || this.clock() - this.lastFlushAt >= this.settings.flushMs) {
         // A retrain that reads its rows from PostgreSQL has them flushed first.
         await this.flush();
       }
-      if (step.retrainDue) this.startTraining(processed);
+      if (step.retrainDue) this.startTraining(processed, undefined, localRows);
     }
     return stepped;
   }
@@ -212,11 +214,10 @@ export class RunExecution {
     }
   }
 
-  private startTraining(trainedAt: number, options: ModelFitOptions = this.engine.nextForestOptions()): void {
+  private startTraining(trainedAt: number, options: ModelFitOptions = this.engine.nextForestOptions(), rows = this.rowsHere(trainedAt)): void {
     const lastTaskId = this.tasks ? this.tasks[trainedAt - 1].id : trainedAt - 1;
     const window = this.engine.config.learning.trainingWindow;
     const job = { runId: this.runId, lastTaskId, limit: window, order: this.tasks ? ('trace' as const) : ('generated' as const), options, holdoutFraction: this.settings.holdoutFraction };
-    const rows = this.rowsHere(trainedAt);
     const fitHere = this.deps.fitHere;
     const result =
       rows && fitHere
